@@ -1,0 +1,138 @@
+"""Reading Markdown as a writer means it: headings with their anchors, links, plain text."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+Slugify = Callable[[str, str], str]
+
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+ATTR_ID = re.compile(r"\{[^}]*#([A-Za-z0-9_:.-]+)[^}]*\}\s*$")
+ATTR_LIST = re.compile(r"\s*\{[^}]*\}\s*$")
+INLINE_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<target><[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+HTML_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*(["'])(?P<target>[^"']*)\1""", re.IGNORECASE)
+HTML_ID = re.compile(r"""\sid\s*=\s*(["'])(?P<id>[^"']+)\1""", re.IGNORECASE)
+TAG = re.compile(r"<[^>]+>")
+MARKUP = re.compile(r"[*_`~]+|^\s{0,3}(?:>+|[-+*]|\d+\.)\s+|^!!!?\s*\w+.*$|^\?\?\?\+?\s*\w+.*$", re.M)
+SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+    line: int  # 0-based within the body
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str
+    line: int  # 0-based within the body
+
+
+def _code_free_lines(body: str) -> Iterator[tuple[int, str]]:
+    fence = ""
+    for number, line in enumerate(body.split("\n")):
+        stripped = line.lstrip()
+        if fence:
+            if stripped.startswith(fence):
+                fence = ""
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        if line.startswith(("    ", "\t")) and not stripped.startswith(("-", "*", "1", "[", "!")):
+            # Indented code blocks, but not indented content of admonitions and lists.
+            if not re.match(r"^\s+\S", line):
+                continue
+        yield number, line
+
+
+def headings(body: str, slugify: Slugify) -> list[Heading]:
+    """ATX headings with the anchor Python-Markdown's toc extension gives them."""
+    found: list[Heading] = []
+    used: set[str] = set()
+    for number, line in _code_free_lines(body):
+        match = HEADING.match(line)
+        if not match:
+            continue
+        raw = match.group(2)
+        explicit = ATTR_ID.search(raw)
+        text = ATTR_LIST.sub("", raw).strip()
+        if explicit:
+            anchor = explicit.group(1)
+        else:
+            anchor = slugify(_inline_text(text), "-")
+            anchor = _unique(anchor, used)
+        used.add(anchor)
+        found.append(Heading(len(match.group(1)), _inline_text(text), anchor, number))
+    return found
+
+
+def _unique(anchor: str, used: set[str]) -> str:
+    candidate, n = anchor, 0
+    while candidate in used:
+        n += 1
+        candidate = f"{anchor}_{n}"
+    return candidate
+
+
+def anchors(body: str, slugify: Slugify) -> set[str]:
+    """Every fragment a link may point at: heading anchors and explicit HTML ids."""
+    found = {h.anchor for h in headings(body, slugify)}
+    found.update(m.group("id") for m in HTML_ID.finditer(body))
+    found.update(m.group(1) for m in re.finditer(r"\{[^}]*#([A-Za-z0-9_:.-]+)[^}]*\}", body))
+    return found
+
+
+def links(body: str) -> list[Link]:
+    """Link targets in Markdown and HTML links, outside code."""
+    found = []
+    for number, line in _code_free_lines(body):
+        code_free = re.sub(r"`[^`]*`", "", line)
+        for match in INLINE_LINK.finditer(code_free):
+            found.append(Link(match.group("target").strip("<>"), number))
+        for match in HTML_LINK.finditer(code_free):
+            found.append(Link(html.unescape(match.group("target")), number))
+    return found
+
+
+def _inline_text(text: str) -> str:
+    text = INLINE_LINK.sub(lambda m: m.group("text"), text)
+    text = TAG.sub("", text)
+    return html.unescape(re.sub(r"[*_`]+", "", text)).strip()
+
+
+def plain_text(body: str) -> str:
+    """The words a reader sees, for search and descriptions: no markup, no code fences' fences."""
+    lines = []
+    for _, line in _code_free_lines(body):
+        line = HEADING.sub(lambda m: ATTR_LIST.sub("", m.group(2)), line)
+        lines.append(line)
+    text = "\n".join(lines)
+    text = INLINE_LINK.sub(lambda m: "" if m.group(0).startswith("!") else m.group("text"), text)
+    text = re.sub(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION|INCLUDE[^\]]*)\]", "", text)
+    text = TAG.sub(" ", text)
+    text = MARKUP.sub(" ", text)
+    text = ATTR_LIST.sub("", text)
+    return SPACE.sub(" ", html.unescape(text)).strip()
+
+
+def summary(body: str, limit: int = 160) -> str:
+    """The first paragraph as plain text, cut at a word boundary: a default meta description."""
+    for block in re.split(r"\n\s*\n", body):
+        stripped = block.strip()
+        if not stripped or stripped.startswith(("#", "!!!", "???", "|", "```", "<", "{", "---")):
+            continue
+        text = plain_text(stripped)
+        if len(text) < 20:
+            continue
+        if len(text) <= limit:
+            return text
+        cut = text[: limit - 1].rsplit(" ", 1)[0]
+        return cut.rstrip(",;:.") + "…"
+    return ""
