@@ -14,6 +14,7 @@ import yaml
 from kbgen.articles.frontmatter import SourceError, decode, first_h1, split
 from kbgen.articles.model import Article, Folder, default_id
 from kbgen.articles.problems import Problems
+from kbgen.articles.text import plain_text
 from kbgen.articles.schema import (
     ARTICLE_FIELD_NAMES,
     ARTICLE_FIELDS,
@@ -210,8 +211,10 @@ def _load_article(
             "add 'title: \"…\"' to the front matter or start the text with '# Title'",
         )
         ok = False
-    if not body.strip():
-        problems.error(where, source.body_line, "article has no content", "write the answer below the front matter")
+    if not values.get("draft") and not plain_text(body) and "![" not in body:
+        problems.error(
+            where, source.body_line, "article has no content", "write the answer below the front matter"
+        )
         ok = False
     if not ok:
         return None

@@ -1,0 +1,184 @@
+"""The `kbgen` command: thin click commands over the library (options → config → one call)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from kbgen import __version__
+from kbgen.exceptions import KbgenError
+
+CONFIG_OPTION = click.option(
+    "-f", "--config-file", type=click.Path(dir_okay=False), default="mkdocs.yml", show_default=True,
+    help="The project's MkDocs configuration.",
+)
+ARTICLES_OPTION = click.option(
+    "--articles", type=click.Path(file_okay=False), default=None,
+    help="Build this folder of Markdown instead of the configured docs_dir.",
+)
+
+
+def _verbose_option(func):
+    return click.option("-v", "--verbose", is_flag=True, help="Show details and tracebacks.")(func)
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    for name in ("mkdocs", "kbgen"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+        logger.propagate = False
+    if not verbose:
+        # MkDocs' own chatter (which file it is reading) is noise for writers.
+        logging.getLogger("mkdocs.commands").setLevel(logging.WARNING)
+        logging.getLogger("mkdocs.structure").setLevel(logging.WARNING)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kbgen")
+def cli() -> None:
+    """kbgen: Markdown FAQ articles → a fast, private, mobile-first help center."""
+
+
+@cli.command()
+@CONFIG_OPTION
+@ARTICLES_OPTION
+@click.option("--site-dir", type=click.Path(file_okay=False), default=None, help="Write the site here.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (for CI).")
+@_verbose_option
+def build(config_file: str, articles: str | None, site_dir: str | None, strict: bool, verbose: bool) -> None:
+    """Check the articles and build the help center."""
+    from kbgen.site import runner
+
+    _setup_logging(verbose)
+    config = runner.load_config(config_file, articles=articles, site_dir=site_dir, strict=strict)
+    result = runner.build(config)
+    published = len(result.catalog.published)
+    click.echo(
+        f"kbgen: built {published} articles into {result.config.site_dir} in {result.seconds:.1f} s",
+        err=True,
+    )
+
+
+@cli.command()
+@CONFIG_OPTION
+@ARTICLES_OPTION
+@click.option("-a", "--dev-addr", default=None, metavar="IP:PORT", help="Address to serve on (default 127.0.0.1:8000).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the help center in a browser.")
+@_verbose_option
+def serve(config_file: str, articles: str | None, dev_addr: str | None, open_browser: bool, verbose: bool) -> None:
+    """Preview the help center on localhost, rebuilding when an article changes."""
+    from kbgen.site import runner
+
+    _setup_logging(verbose)
+    runner.serve(config_file, articles=articles, dev_addr=dev_addr, open_browser=open_browser)
+
+
+@cli.command()
+@CONFIG_OPTION
+@ARTICLES_OPTION
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@_verbose_option
+def check(config_file: str, articles: str | None, strict: bool, as_json: bool, verbose: bool) -> None:
+    """Report every problem in the articles as path:line: message.
+
+    Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration errors.
+    """
+    from kbgen.articles import Severity
+    from kbgen.site import runner
+
+    _setup_logging(verbose)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING if not verbose else logging.DEBUG)
+    catalog = runner.check(runner.load_config(config_file, articles=articles))
+    shown = [p for p in sorted(catalog.problems) if verbose or p.severity is not Severity.INFO]
+    if as_json:
+        click.echo(json.dumps([
+            {"path": p.path, "line": p.line, "severity": p.severity.value, "message": p.message, "hint": p.hint}
+            for p in shown
+        ], ensure_ascii=False, indent=2))
+    else:
+        for problem in shown:
+            click.echo(problem.format())
+    errors, warnings = len(catalog.problems.errors), len(catalog.problems.warnings)
+    click.echo(
+        f"kbgen: {len(catalog.articles)} articles checked: {errors} error(s), {warnings} warning(s)",
+        err=True,
+    )
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--category", required=True, help="Folder of the article, e.g. versand or articles/versand.")
+@CONFIG_OPTION
+@ARTICLES_OPTION
+def new(title: str, category: str, config_file: str, articles: str | None) -> None:
+    """Write a new article with complete front matter; prints its path."""
+    from kbgen.articles import LoadOptions, load
+    from kbgen.articles.new import create
+    from kbgen.site import runner
+
+    config = runner.load_config(config_file, articles=articles)
+    lang = (config.theme.get("language") or "de")
+    plugin = runner.plugin_of(config)
+    if plugin is not None and plugin.config.language:
+        lang = plugin.config.language
+    catalog = load(Path(config.docs_dir), LoadOptions(default_lang=lang))
+    path = create(catalog, title, category, lang=lang)
+    try:
+        shown = path.relative_to(Path.cwd())
+    except ValueError:
+        shown = path
+    click.echo(str(shown))
+
+
+def _register_optional_commands() -> None:
+    # Search and feedback bring their own command modules.
+    try:
+        from kbgen.search.command import search_command
+
+        cli.add_command(search_command)
+    except ImportError as exc:
+        logging.getLogger("kbgen").debug("search command unavailable: %s", exc)
+    try:
+        from kbgen.feedback.commands import feedback_group
+
+        cli.add_command(feedback_group)
+    except ImportError as exc:
+        logging.getLogger("kbgen").debug("feedback commands unavailable: %s", exc)
+
+
+def main() -> None:
+    verbose = any(arg in ("-v", "--verbose") for arg in sys.argv[1:])
+    try:
+        _register_optional_commands()
+        code = cli.main(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except KbgenError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if verbose:
+            raise
+        click.echo(f"kbgen: internal error: {type(exc).__name__}: {exc} (run with -v for details)", err=True)
+        sys.exit(1)

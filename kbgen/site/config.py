@@ -1,0 +1,71 @@
+"""The kbgen plugin's options in mkdocs.yml, typed and documented (MkDocs config options)."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class ContactConfig(base.Config):
+    """How customers reach support when an article does not help (shown on articles,
+    category pages and searches that find nothing)."""
+
+    email = c.Type(str, default="")
+    """Support e-mail address; also the fallback for feedback links without a collector."""
+    phone = c.Type(str, default="")
+    """Phone number as shown, e.g. '040 1234567'."""
+    hours = c.Type(str, default="")
+    """Opening hours as shown, e.g. 'Mo–Fr 8–20 Uhr'."""
+    chat_url = c.Type(str, default="")
+    """Link to a chat."""
+    form_url = c.Type(str, default="")
+    """Link to a contact form."""
+
+
+class SearchConfig(base.Config):
+    """The Whoosh index and its static export."""
+
+    enabled = c.Type(bool, default=True)
+    """Build the index and the browser search."""
+    index_dir = c.Type(str, default="search_index")
+    """Where the Whoosh index lives, relative to mkdocs.yml."""
+    weights = c.Type(dict, default={"title": 3.0, "keywords": 2.8, "section": 1.5, "body": 1.0})
+    """BM25F field weights (like Zendesk's: title 3, labels 2.8, section 1.5, body 1)."""
+    synonyms = c.ListOfItems(c.ListOfItems(c.Type(str)), default=[])
+    """Groups of words that find each other, e.g. [[Retoure, Rücksendung, Rückgabe]]."""
+
+
+class FeedbackConfig(base.Config):
+    """The "Was this helpful?" block and where votes go."""
+
+    enabled = c.Type(bool, default=True)
+    """Show the block on every article."""
+    collector_url = c.Type(str, default="")
+    """Base URL of `kbgen feedback serve`; empty: links fall back to a mailto: to contact.email."""
+    report_zero_results = c.Type(bool, default=False)
+    """Let the search UI report searches that find nothing to the collector."""
+
+
+class KbgenConfig(base.Config):
+    """Options of the `kbgen` plugin."""
+
+    language = c.Optional(c.Type(str))
+    """UI and default article language ('de' or 'en'); default: theme.language, else 'de'."""
+    contact = c.SubConfig(ContactConfig)
+    search = c.SubConfig(SearchConfig)
+    feedback = c.SubConfig(FeedbackConfig)
+    exclude = c.ListOfItems(c.Type(str), default=[])
+    """Glob patterns (relative to the articles folder) of files and folders to leave out."""
+    max_file_kb = c.Type(int, default=512)
+    """Articles larger than this are errors (usually a pasted export, not an article)."""
+    toc_min_headings = c.Type(int, default=3)
+    """Show a table of contents when an article has at least this many headings."""
+    raw_html = c.Choice(("safe", "allow"), default="safe")
+    """'safe': raw HTML in articles passes an allowlist (no scripts, event handlers,
+    javascript: links, iframes or styles). 'allow': trust writers' HTML as it is."""
+    siblings_limit = c.Type(int, default=8)
+    """How many other articles of the same section an article page lists."""
+    related_limit = c.Type(int, default=5)
+    """How many related articles an article page shows."""
+    promoted_limit = c.Type(int, default=6)
+    """How many promoted articles the home page shows."""

@@ -1,0 +1,46 @@
+"""The pages kbgen adds to the articles: home, category and section landing pages, search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kbgen.articles.model import Article, Folder
+from kbgen.articles.structure import Category, HelpCenter, Section
+
+SEARCH_URI = "search/index.md"
+
+
+@dataclass
+class PageModel:
+    kind: str  # home | category | section | article | search
+    src_uri: str
+    title: str
+    markdown: str = ""
+    article: Article | None = None
+    folder: Folder | None = None
+    category: Category | None = None
+    section: Section | None = None
+
+    @classmethod
+    def for_article(cls, article: Article) -> PageModel:
+        return cls("article", str(article.path), article.title, article=article)
+
+
+def generated_pages(hc: HelpCenter, strings: dict[str, str]) -> Iterator[PageModel]:
+    intros = hc.catalog.intros
+    home_title = intros.get("__title__") or strings["home_title"]
+    yield PageModel("home", "index.md", home_title, intros.get("", ""))
+    for category in hc.categories:
+        slug = category.folder.slug
+        yield PageModel(
+            "category", f"{slug}/index.md", category.folder.title, intros.get(slug, ""),
+            folder=category.folder, category=category,
+        )
+        for section in category.sections:
+            sub = section.folder.slug
+            yield PageModel(
+                "section", f"{sub}/index.md", section.folder.title, intros.get(sub, ""),
+                folder=section.folder, category=category, section=section,
+            )
+    yield PageModel("search", SEARCH_URI, strings["searchpage_title"])

@@ -1,0 +1,193 @@
+"""The MkDocs plugin `kbgen`: articles in, help-center pages out. The only place MkDocs meets kbgen."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from kbgen import locale
+from kbgen.articles import Catalog, Severity
+from kbgen.articles.structure import HelpCenter
+from kbgen.articles.structure import build as build_structure
+from kbgen.site import context as page_context
+from kbgen.site import project
+from kbgen.site.config import KbgenConfig
+from kbgen.site.pages import PageModel, generated_pages
+from kbgen.site.progress import Progress
+from kbgen.site.sanitize import clean
+
+log = logging.getLogger("mkdocs.plugins.kbgen")
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+MANIFEST_URI = "assets/kbgen/articles.json"
+
+
+class KbgenPlugin(BasePlugin[KbgenConfig]):
+    """Turns a folder of FAQ articles into a help center; see the README for the options."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.catalog: Catalog | None = None
+        self.hc: HelpCenter | None = None
+        self.models: dict[str, PageModel] = {}
+        self.related: dict[tuple[str, str], list[str]] = {}
+        self.search = None
+        self.timings: dict[str, float] = {}
+        self.progress: Progress | None = None
+
+    # -- configuration -------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.lang = project.configure(config, self.config)
+        self.strings = locale.strings(self.lang)
+        self.slugify = project.slugify_of(config)
+        return config
+
+    # -- files: load, check, arrange -----------------------------------------------------
+
+    @event_priority(50)
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        started = time.perf_counter()
+        self.catalog = project.load_catalog(config, self.config, self.slugify)
+        self._report(self.catalog)
+        self.hc = build_structure(self.catalog)
+        self.timings["load_and_check"] = time.perf_counter() - started
+
+        published = {str(a.path): a for a in self.hc.articles}
+        keep = Files([])
+        for file in files:
+            if file.src_uri.endswith(".md"):
+                if file.src_uri in published:
+                    keep.append(file)
+                continue  # drafts, intros (their text goes to landing pages), excluded files
+            if file.src_uri.rsplit("/", 1)[-1].startswith("_") or project.excluded(file.src_uri, self.config):
+                continue
+            keep.append(file)
+
+        self.models = {}
+        for model in generated_pages(self.hc, self.strings):
+            self.models[model.src_uri] = model
+            keep.append(File.generated(config, model.src_uri, content=model.markdown))
+        for article in self.hc.articles:
+            self.models[str(article.path)] = PageModel.for_article(article)
+        for asset in sorted(ASSETS_DIR.rglob("*")):
+            if asset.is_file() and not asset.name.startswith("."):
+                uri = "assets/kbgen/" + asset.relative_to(ASSETS_DIR).as_posix()
+                keep.append(File.generated(config, uri, abs_src_path=str(asset)))
+        keep.append(File.generated(config, MANIFEST_URI, content=self._manifest(config)))
+
+        started = time.perf_counter()
+        self.search = project.prepare_search(config, self.config, self.hc)
+        self.related = self.search.related if self.search else {}
+        self.timings["search_index"] = time.perf_counter() - started
+        self.progress = Progress(len(self.models))
+        return keep
+
+    def _report(self, catalog: Catalog) -> None:
+        levels = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: logging.DEBUG}
+        for problem in catalog.problems:
+            where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+            hint = f" ({problem.hint})" if problem.hint else ""
+            log.log(levels[problem.severity], f"{where}: {problem.message}{hint}")
+        errors = catalog.problems.errors
+        if errors:
+            raise PluginError(
+                f"{len(errors)} article error(s) found; fix them and build again "
+                "(`kbgen check` lists every problem)"
+            )
+
+    def _manifest(self, config: MkDocsConfig) -> str:
+        assert self.hc is not None
+        records = [
+            {"id": a.id, "lang": a.lang, "title": a.title, "url": a.url, "revision": a.revision}
+            for a in sorted(self.hc.articles, key=lambda a: (a.lang, a.id))
+        ]
+        payload = {"version": 1, "site_url": config.site_url or "", "lang": self.lang, "articles": records}
+        return json.dumps(payload, ensure_ascii=False, indent=0, sort_keys=True)
+
+    # -- navigation: categories only, never every article ------------------------------
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        assert self.hc is not None
+        pages: list[Page] = []
+        home = files.get_file_from_path("index.md")
+        if home is not None and home.page is not None:
+            pages.append(home.page)
+        for category in self.hc.categories:
+            file = files.get_file_from_path(f"{category.folder.slug}/index.md")
+            if file is not None and file.page is not None:
+                pages.append(file.page)
+        for page in pages:
+            page.parent = None
+        for file in files.documentation_pages():
+            if file.page is not None:
+                file.page.previous_page = file.page.next_page = None
+        return Navigation(list(pages), pages)
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        model = self.models.get(page.file.src_uri)
+        if model is None:
+            return None
+        # The loader has decoded the file and split its front matter already; MkDocs would
+        # parse the YAML a second time and keep the H1 the page renders itself.
+        return model.markdown if model.article is None else model.article.body
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        model = self.models.get(page.file.src_uri)
+        if model is not None:
+            page.meta = page_context.meta_for(model, self.strings)
+            if model.article is not None and model.article.updated:
+                # The sitemap's lastmod: when the article changed, not when the site was built.
+                page.update_date = model.article.updated.isoformat()
+        return markdown
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        model = self.models.get(page.file.src_uri)
+        if model is not None and model.article is not None and self.config.raw_html == "safe":
+            return clean(html)
+        return html
+
+    def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+        assert self.hc is not None
+        model = self.models.get(page.file.src_uri)
+        context["kb"] = page_context.build(
+            model, page, self.hc, self.config, self.lang, self.strings, self.related, config
+        )
+        return context
+
+    def on_template_context(self, context: dict, template_name: str, config: MkDocsConfig) -> dict:
+        # Static templates (404.html, sitemap.xml) have no page but share the site's chrome.
+        assert self.hc is not None
+        context["kb"] = page_context.build(
+            None, None, self.hc, self.config, self.lang, self.strings, self.related, config
+        )
+        return context
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self.progress is not None:
+            self.progress.step()
+        return output
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.progress is not None:
+            self.progress.done()
+        if self.search is not None:
+            started = time.perf_counter()
+            self.search.export(Path(config.site_dir))
+            self.timings["search_export"] = time.perf_counter() - started
+        if not config.site_url:
+            # Without site_url the sitemap would hold relative paths, which crawlers reject.
+            for name in ("sitemap.xml", "sitemap.xml.gz"):
+                (Path(config.site_dir) / name).unlink(missing_ok=True)

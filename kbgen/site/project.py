@@ -1,0 +1,121 @@
+"""Reading a project's configuration and articles the way `kbgen` and `mkdocs` builds do."""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+import kbgen_theme
+from kbgen import locale
+from kbgen.articles import Catalog, LoadOptions, check, load
+from kbgen.articles.checks import default_slugify
+from kbgen.articles.structure import HelpCenter
+from kbgen.articles.text import Slugify, plain_text
+from kbgen.site.config import KbgenConfig
+
+log = logging.getLogger("mkdocs.plugins.kbgen")
+
+THEME_DIR = str(Path(kbgen_theme.__file__).resolve().parent)
+MARKDOWN_DEFAULTS = {"toc": {"permalink": True}, "attr_list": {}, "admonition": {}, "tables": {}}
+
+
+def project_root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+
+
+def configure(config: MkDocsConfig, options: KbgenConfig) -> str:
+    """Adjust the MkDocs configuration for a help center; return the UI language."""
+    if config.theme.name != "material":
+        raise PluginError(
+            f"kbgen needs theme 'material', got {config.theme.name!r}; set 'theme: {{name: material}}'"
+        )
+    lang = (options.language or config.theme.get("language") or "de").lower()
+    if not locale.available(lang):
+        log.warning(f"kbgen has no UI strings for language {lang!r}; using English")
+    config.theme["language"] = lang
+    # Material loads Google Fonts unless told not to; a help center must not call other origins.
+    config.theme["font"] = False
+    if THEME_DIR not in config.theme.dirs:
+        custom = config.theme.get("custom_dir")
+        position = 1 if custom and str(Path(custom).resolve()) == config.theme.dirs[0] else 0
+        config.theme.dirs.insert(position, THEME_DIR)
+    for name, settings in MARKDOWN_DEFAULTS.items():
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+            config.mdx_configs.setdefault(name, dict(settings))
+    for name in ("search", "material/search"):
+        if name in config.plugins:
+            log.info(f"plugin '{name}' is not needed: kbgen brings its own search")
+    return lang
+
+
+def slugify_of(config: MkDocsConfig) -> Slugify:
+    """The heading-anchor function the site uses, so link checks agree with the pages."""
+    return config.mdx_configs.get("toc", {}).get("slugify") or default_slugify
+
+
+def excluded(src_uri: str, options: KbgenConfig) -> bool:
+    return any(fnmatch.fnmatch(src_uri, p) or src_uri.startswith(p.rstrip("*")) for p in options.exclude if p)
+
+
+def load_catalog(config: MkDocsConfig, options: KbgenConfig, slugify: Slugify) -> Catalog:
+    load_options = LoadOptions(
+        default_lang=(options.language or config.theme.get("language") or "de").lower(),
+        max_file_bytes=options.max_file_kb * 1024,
+        exclude=tuple(options.exclude),
+    )
+    catalog = load(Path(config.docs_dir), load_options, display_root=project_root(config))
+    check(catalog, slugify=slugify)
+    return catalog
+
+
+@dataclass
+class SiteSearch:
+    """The search index of one build, and what the pages need from it."""
+
+    settings: object
+    related: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def export(self, site_dir: Path) -> None:
+        from kbgen.search import export_static
+
+        export_static(self.settings, site_dir / "assets" / "kbgen" / "search")
+
+
+def prepare_search(config: MkDocsConfig, options: KbgenConfig, hc: HelpCenter) -> SiteSearch | None:
+    if not options.search.enabled:
+        return None
+    from kbgen.search import SearchDoc, SearchSettings, related, update_index
+
+    titles = {f.slug: f.title for f in hc.catalog.folders.values()}
+    docs = [
+        SearchDoc(
+            id=a.id,
+            lang=a.lang,
+            title=a.title,
+            url=a.url,
+            keywords=list(a.keywords),
+            category=titles.get(a.category, ""),
+            category_slug=a.category,
+            section=titles.get(a.section, "") if a.section else "",
+            body=plain_text(a.body),
+            promoted=a.promoted,
+        )
+        for a in hc.articles
+    ]
+    index_dir = Path(options.search.index_dir)
+    if not index_dir.is_absolute():
+        index_dir = project_root(config) / index_dir
+    settings = SearchSettings(
+        index_dir=index_dir,
+        weights={k: float(v) for k, v in options.search.weights.items()},
+        synonyms=[list(group) for group in options.search.synonyms],
+    )
+    stats = update_index(docs, settings)
+    log.info(f"search index: {stats}")
+    return SiteSearch(settings, related(settings, docs, limit=options.related_limit))

@@ -1,0 +1,1 @@
+"""kbgen's mkdocs-material overrides, shipped as package data (`kbgen_theme`)."""
