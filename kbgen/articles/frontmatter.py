@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+# libyaml's loader is ~10x faster; front matter of thousands of articles is parsed every build.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 H1 = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$")
 
@@ -67,15 +69,16 @@ def split(text: str) -> Source:
 
 def _load_yaml(raw: str) -> dict[str, Any]:
     try:
-        meta = yaml.safe_load(raw) if raw.strip() else {}
+        meta = yaml.load(raw, Loader=LOADER) if raw.strip() else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # An unclosed quote is reported at the end of the text; where it began helps more.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the '---'
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
         context = getattr(exc, "context", None)
         message = f"malformed YAML front matter: {problem}"
         if context:
-            message += f" ({context})"
+            message += f" {context}"
         raise SourceError(
             message, line, "check quotes and indentation; quote values that contain ': '"
         ) from None
