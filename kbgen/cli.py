@@ -13,11 +13,17 @@ from kbgen import __version__
 from kbgen.exceptions import KbgenError
 
 CONFIG_OPTION = click.option(
-    "-f", "--config-file", type=click.Path(dir_okay=False), default="mkdocs.yml", show_default=True,
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False),
+    default="mkdocs.yml",
+    show_default=True,
     help="The project's MkDocs configuration.",
 )
 ARTICLES_OPTION = click.option(
-    "--articles", type=click.Path(file_okay=False), default=None,
+    "--articles",
+    type=click.Path(file_okay=False),
+    default=None,
     help="Build this folder of Markdown instead of the configured docs_dir.",
 )
 
@@ -49,16 +55,43 @@ def cli() -> None:
 @cli.command()
 @CONFIG_OPTION
 @ARTICLES_OPTION
-@click.option("--site-dir", type=click.Path(file_okay=False), default=None, help="Write the site here.")
+@click.option(
+    "--site-dir", type=click.Path(file_okay=False), default=None, help="Write the site here."
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too (for CI).")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write a machine-readable build report (JSON) here, also when the build fails.",
+)
 @_verbose_option
-def build(config_file: str, articles: str | None, site_dir: str | None, strict: bool, verbose: bool) -> None:
-    """Check the articles and build the help center."""
+def build(
+    config_file: str,
+    articles: str | None,
+    site_dir: str | None,
+    strict: bool,
+    report_file: str | None,
+    verbose: bool,
+) -> None:
+    """Check the articles and build the help center.
+
+    Exit status: 0 built, 1 article errors (or warnings with --strict) or a failed build,
+    2 usage or configuration errors. The previous site stays untouched when a build fails.
+    """
     from kbgen.site import runner
 
     _setup_logging(verbose)
     config = runner.load_config(config_file, articles=articles, site_dir=site_dir, strict=strict)
-    result = runner.build(config)
+    try:
+        result = runner.build(config)
+    except KbgenError as exc:
+        if report_file:
+            _write_json(report_file, runner.report(config, None, exc.format_message()))
+        raise
+    if report_file:
+        _write_json(report_file, runner.report(config, result, None))
     published = len(result.catalog.published)
     click.echo(
         f"kbgen: built {published} articles into {result.config.site_dir} in {result.seconds:.1f} s",
@@ -66,13 +99,25 @@ def build(config_file: str, articles: str | None, site_dir: str | None, strict: 
     )
 
 
+def _write_json(path: str, data: dict) -> None:
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 @cli.command()
 @CONFIG_OPTION
 @ARTICLES_OPTION
-@click.option("-a", "--dev-addr", default=None, metavar="IP:PORT", help="Address to serve on (default 127.0.0.1:8000).")
+@click.option(
+    "-a",
+    "--dev-addr",
+    default=None,
+    metavar="IP:PORT",
+    help="Address to serve on (default 127.0.0.1:8000).",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the help center in a browser.")
 @_verbose_option
-def serve(config_file: str, articles: str | None, dev_addr: str | None, open_browser: bool, verbose: bool) -> None:
+def serve(
+    config_file: str, articles: str | None, dev_addr: str | None, open_browser: bool, verbose: bool
+) -> None:
     """Preview the help center on localhost, rebuilding when an article changes."""
     from kbgen.site import runner
 
@@ -86,7 +131,9 @@ def serve(config_file: str, articles: str | None, dev_addr: str | None, open_bro
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @_verbose_option
-def check(config_file: str, articles: str | None, strict: bool, as_json: bool, verbose: bool) -> None:
+def check(
+    config_file: str, articles: str | None, strict: bool, as_json: bool, verbose: bool
+) -> None:
     """Report every problem in the articles as path:line: message.
 
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration errors.
@@ -99,10 +146,22 @@ def check(config_file: str, articles: str | None, strict: bool, as_json: bool, v
     catalog = runner.check(runner.load_config(config_file, articles=articles))
     shown = [p for p in sorted(catalog.problems) if verbose or p.severity is not Severity.INFO]
     if as_json:
-        click.echo(json.dumps([
-            {"path": p.path, "line": p.line, "severity": p.severity.value, "message": p.message, "hint": p.hint}
-            for p in shown
-        ], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "path": p.path,
+                        "line": p.line,
+                        "severity": p.severity.value,
+                        "message": p.message,
+                        "hint": p.hint,
+                    }
+                    for p in shown
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for problem in shown:
             click.echo(problem.format())
@@ -117,7 +176,9 @@ def check(config_file: str, articles: str | None, strict: bool, as_json: bool, v
 
 @cli.command()
 @click.argument("title")
-@click.option("--category", required=True, help="Folder of the article, e.g. versand or articles/versand.")
+@click.option(
+    "--category", required=True, help="Folder of the article, e.g. versand or articles/versand."
+)
 @CONFIG_OPTION
 @ARTICLES_OPTION
 def new(title: str, category: str, config_file: str, articles: str | None) -> None:
@@ -127,7 +188,7 @@ def new(title: str, category: str, config_file: str, articles: str | None) -> No
     from kbgen.site import runner
 
     config = runner.load_config(config_file, articles=articles)
-    lang = (config.theme.get("language") or "de")
+    lang = config.theme.get("language") or "de"
     plugin = runner.plugin_of(config)
     if plugin is not None and plugin.config.language:
         lang = plugin.config.language
@@ -180,5 +241,8 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         if verbose:
             raise
-        click.echo(f"kbgen: internal error: {type(exc).__name__}: {exc} (run with -v for details)", err=True)
+        click.echo(
+            f"kbgen: internal error: {type(exc).__name__}: {exc} (run with -v for details)",
+            err=True,
+        )
         sys.exit(1)

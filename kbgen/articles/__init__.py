@@ -6,5 +6,13 @@ from kbgen.articles.model import Article, Folder
 from kbgen.articles.problems import Problem, Problems, Severity
 
 __all__ = [
-    "Article", "Catalog", "Folder", "LoadOptions", "Problem", "Problems", "Severity", "check", "load",
+    "Article",
+    "Catalog",
+    "Folder",
+    "LoadOptions",
+    "Problem",
+    "Problems",
+    "Severity",
+    "check",
+    "load",
 ]

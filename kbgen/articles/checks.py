@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections import defaultdict
 from urllib.parse import unquote, urlsplit
 
 from kbgen.articles.loader import Catalog
@@ -18,7 +17,9 @@ def default_slugify(value: str, separator: str) -> str:
     return slugify(value, separator)
 
 
-def check(catalog: Catalog, *, slugify: Slugify = default_slugify, today: dt.date | None = None) -> None:
+def check(
+    catalog: Catalog, *, slugify: Slugify = default_slugify, today: dt.date | None = None
+) -> None:
     """Add every cross-article problem to ``catalog.problems``."""
     _duplicate_ids(catalog)
     _related(catalog)
@@ -93,16 +94,28 @@ def _check_link(
     else:
         resolved = posixpath.normpath(posixpath.join(str(article.path.parent), path))
         if resolved.startswith(".."):
-            return (f"link '{target}' points outside the articles folder", "link to an article's .md file")
+            return (
+                f"link '{target}' points outside the articles folder",
+                "link to an article's .md file",
+            )
         target_article = by_path.get(resolved)
         if target_article is None:
             if (catalog.root / resolved).exists() or resolved.rstrip("/") in catalog.folders:
                 return None  # an image, a download or a category landing page
             if not resolved.endswith(".md") and by_path.get(resolved.rstrip("/") + ".md"):
-                return (f"link '{target}' should point at the .md file", "write the article's file name, e.g. 'lieferzeit.md'")
+                return (
+                    f"link '{target}' should point at the .md file",
+                    "write the article's file name, e.g. 'lieferzeit.md'",
+                )
             if resolved.endswith(".md"):
-                return (f"broken link '{target}': no such article", "check the path relative to this file")
-            return (f"broken link '{target}': no such file", "add the file next to the article or fix the path")
+                return (
+                    f"broken link '{target}': no such article",
+                    "check the path relative to this file",
+                )
+            return (
+                f"broken link '{target}': no such file",
+                "add the file next to the article or fix the path",
+            )
         if target_article.draft and not article.draft:
             return (f"link '{target}' points at a draft", "publish the target or remove the link")
     if fragment:

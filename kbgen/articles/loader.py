@@ -14,7 +14,6 @@ import yaml
 from kbgen.articles.frontmatter import SourceError, decode, first_h1, split
 from kbgen.articles.model import Article, Folder, default_id
 from kbgen.articles.problems import Problems
-from kbgen.articles.text import plain_text
 from kbgen.articles.schema import (
     ARTICLE_FIELD_NAMES,
     ARTICLE_FIELDS,
@@ -24,6 +23,7 @@ from kbgen.articles.schema import (
     id_problem,
     normalize_id,
 )
+from kbgen.articles.text import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,9 @@ class Catalog:
         return f"{self.display_prefix}{article_path}"
 
 
-def load(root: Path, options: LoadOptions | None = None, *, display_root: Path | None = None) -> Catalog:
+def load(
+    root: Path, options: LoadOptions | None = None, *, display_root: Path | None = None
+) -> Catalog:
     """Load every article and folder under ``root``. Never raises for bad content."""
     options = options or LoadOptions()
     root = root.resolve()
@@ -118,7 +120,9 @@ def _load_folder(catalog: Catalog, path: Path, slug: str) -> Folder:
         )
         return folder
     if not isinstance(meta, dict):
-        catalog.problems.error(where, 1, "expected 'key: value' lines (title, description, icon, order)")
+        catalog.problems.error(
+            where, 1, "expected 'key: value' lines (title, description, icon, order)"
+        )
         return folder
     known = {f.name: f for f in FOLDER_FIELDS}
     for key, value in meta.items():
@@ -191,7 +195,11 @@ def _load_article(
     for key in source.meta:
         if key not in ARTICLE_FIELD_NAMES:
             extra[key] = source.meta[key]
-            problems.info(where, source.key_lines.get(key, 1), f"unknown front-matter key '{key}' (kept, not used)")
+            problems.info(
+                where,
+                source.key_lines.get(key, 1),
+                f"unknown front-matter key '{key}' (kept, not used)",
+            )
 
     body = source.body
     title_from_h1 = False
@@ -213,7 +221,10 @@ def _load_article(
         ok = False
     if not values.get("draft") and not plain_text(body) and "![" not in body:
         problems.error(
-            where, source.body_line, "article has no content", "write the answer below the front matter"
+            where,
+            source.body_line,
+            "article has no content",
+            "write the answer below the front matter",
         )
         ok = False
     if not ok:
@@ -222,7 +233,8 @@ def _load_article(
     if id_problem(article_id):
         fixed = normalize_id(article_id)
         problems.warning(
-            where, source.key_lines.get("id", 1),
+            where,
+            source.key_lines.get("id", 1),
             f"{id_problem(article_id)}; published as {fixed!r}",
             f"write 'id: {fixed}'",
         )

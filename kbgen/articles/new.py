@@ -12,7 +12,9 @@ import yaml
 from kbgen.articles.loader import Catalog
 from kbgen.exceptions import KbgenError
 
-TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
+TRANSLITERATE = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"}
+)
 REVIEW_AFTER = dt.timedelta(days=180)
 PROMPTS = {
     "de": "<!-- Beantworten Sie hier die Frage aus dem Titel. Setzen Sie danach 'draft: false'. -->",
@@ -27,11 +29,13 @@ def slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].rstrip("-") or "artikel"
 
 
-def create(catalog: Catalog, title: str, category: str, *, lang: str, today: dt.date | None = None) -> Path:
+def create(
+    catalog: Catalog, title: str, category: str, *, lang: str, today: dt.date | None = None
+) -> Path:
     """Write the new article and return its path. Never overwrites a file."""
     title = title.strip()
     if not title:
-        raise KbgenError("the title is empty; write it in quotes: kbgen new \"Wo ist mein Paket?\"")
+        raise KbgenError('the title is empty; write it in quotes: kbgen new "Wo ist mein Paket?"')
     folder = _category_folder(catalog.root, category)
     base = slug(title)
     taken_ids = {a.id for a in catalog.articles}

@@ -54,7 +54,9 @@ class HelpCenter:
         return self.catalog.published
 
     def promoted(self, lang: str | None = None) -> list[Article]:
-        chosen = [a for a in self.catalog.published if a.promoted and (lang is None or a.lang == lang)]
+        chosen = [
+            a for a in self.catalog.published if a.promoted and (lang is None or a.lang == lang)
+        ]
         return sorted(chosen, key=article_order)
 
     def container_of(self, article: Article) -> str:

@@ -16,7 +16,9 @@ INLINE_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<target><[^>]*>|[^)\s]+)(?
 HTML_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*(["'])(?P<target>[^"']*)\1""", re.IGNORECASE)
 HTML_ID = re.compile(r"""\sid\s*=\s*(["'])(?P<id>[^"']+)\1""", re.IGNORECASE)
 TAG = re.compile(r"<[^>]+>")
-MARKUP = re.compile(r"[*_`~]+|^\s{0,3}(?:>+|[-+*]|\d+\.)\s+|^!!!?\s*\w+.*$|^\?\?\?\+?\s*\w+.*$", re.M)
+MARKUP = re.compile(
+    r"[*_`~]+|^\s{0,3}(?:>+|[-+*]|\d+\.)\s+|^!!!?\s*\w+.*$|^\?\?\?\+?\s*\w+.*$", re.M
+)
 SPACE = re.compile(r"\s+")
 
 

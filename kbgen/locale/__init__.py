@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -11,7 +11,7 @@ import yaml
 FALLBACK = "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def strings(lang: str) -> dict[str, str]:
     """The merged strings table for ``lang``, falling back to English for missing keys."""
     table: dict[str, str] = {}
@@ -21,7 +21,12 @@ def strings(lang: str) -> dict[str, str]:
     if folder.is_dir():
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".yml"):
-                table.update({str(k): str(v) for k, v in (yaml.safe_load(entry.read_text("utf-8")) or {}).items()})
+                table.update(
+                    {
+                        str(k): str(v)
+                        for k, v in (yaml.safe_load(entry.read_text("utf-8")) or {}).items()
+                    }
+                )
     return table
 
 

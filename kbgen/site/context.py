@@ -102,13 +102,19 @@ def build(
     if model.kind == "home":
         kb["loose"] = [_link(a) for a in hc.loose]
     if model.category is not None:
-        kb["breadcrumbs"].append({"title": model.category.folder.title, "url": model.category.folder.url})
+        kb["breadcrumbs"].append(
+            {"title": model.category.folder.title, "url": model.category.folder.url}
+        )
     if model.kind == "category" and model.category is not None:
         kb["listing"] = {
             "articles": [_link(a) for a in model.category.articles],
             "sections": [
-                {"title": s.folder.title, "url": s.folder.url, "description": s.folder.description,
-                 "articles": [_link(a) for a in s.articles]}
+                {
+                    "title": s.folder.title,
+                    "url": s.folder.url,
+                    "description": s.folder.description,
+                    "articles": [_link(a) for a in s.articles],
+                }
                 for s in model.category.sections
             ],
         }
@@ -131,9 +137,13 @@ def _article(
 ) -> None:
     folders = hc.catalog.folders
     if article.category in folders:
-        kb["breadcrumbs"].append({"title": folders[article.category].title, "url": folders[article.category].url})
+        kb["breadcrumbs"].append(
+            {"title": folders[article.category].title, "url": folders[article.category].url}
+        )
     if article.section and article.section in folders:
-        kb["breadcrumbs"].append({"title": folders[article.section].title, "url": folders[article.section].url})
+        kb["breadcrumbs"].append(
+            {"title": folders[article.section].title, "url": folders[article.section].url}
+        )
     kb["article"] = {
         "id": article.id,
         "lang": article.lang,
@@ -176,7 +186,7 @@ def _count_headings(toc: Any) -> int:
 def _json_ld(article: Article, page: Any, config: Any) -> str:
     answer = plain_text(article.body)
     if len(answer) > JSON_LD_ANSWER_CHARS:
-        answer = answer[: JSON_LD_ANSWER_CHARS].rsplit(" ", 1)[0] + " …"
+        answer = answer[:JSON_LD_ANSWER_CHARS].rsplit(" ", 1)[0] + " …"
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "FAQPage",

@@ -44,6 +44,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.search = None
         self.timings: dict[str, float] = {}
         self.progress: Progress | None = None
+        self.newest = None
 
     # -- configuration -------------------------------------------------------------------
 
@@ -60,6 +61,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         started = time.perf_counter()
         self.catalog = project.load_catalog(config, self.config, self.slugify)
         self._report(self.catalog)
+        self.newest = project.fill_dates(self.catalog)
         self.hc = build_structure(self.catalog)
         self.timings["load_and_check"] = time.perf_counter() - started
 
@@ -70,7 +72,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 if file.src_uri in published:
                     keep.append(file)
                 continue  # drafts, intros (their text goes to landing pages), excluded files
-            if file.src_uri.rsplit("/", 1)[-1].startswith("_") or project.excluded(file.src_uri, self.config):
+            if file.src_uri.rsplit("/", 1)[-1].startswith("_") or project.excluded(
+                file.src_uri, self.config
+            ):
+                continue
+            if project.unused_theme_asset(file.src_uri):
                 continue
             keep.append(file)
 
@@ -94,7 +100,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return keep
 
     def _report(self, catalog: Catalog) -> None:
-        levels = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: logging.DEBUG}
+        levels = {
+            Severity.ERROR: logging.ERROR,
+            Severity.WARNING: logging.WARNING,
+            Severity.INFO: logging.DEBUG,
+        }
         for problem in catalog.problems:
             where = f"{problem.path}:{problem.line}" if problem.line else problem.path
             hint = f" ({problem.hint})" if problem.hint else ""
@@ -112,7 +122,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             {"id": a.id, "lang": a.lang, "title": a.title, "url": a.url, "revision": a.revision}
             for a in sorted(self.hc.articles, key=lambda a: (a.lang, a.id))
         ]
-        payload = {"version": 1, "site_url": config.site_url or "", "lang": self.lang, "articles": records}
+        payload = {
+            "version": 1,
+            "site_url": config.site_url or "",
+            "lang": self.lang,
+            "articles": records,
+        }
         return json.dumps(payload, ensure_ascii=False, indent=0, sort_keys=True)
 
     # -- navigation: categories only, never every article ------------------------------
@@ -144,13 +159,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # parse the YAML a second time and keep the H1 the page renders itself.
         return model.markdown if model.article is None else model.article.body
 
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def on_page_markdown(
+        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
         model = self.models.get(page.file.src_uri)
         if model is not None:
             page.meta = page_context.meta_for(model, self.strings)
-            if model.article is not None and model.article.updated:
-                # The sitemap's lastmod: when the article changed, not when the site was built.
-                page.update_date = model.article.updated.isoformat()
+            # The sitemap's lastmod: when the content changed, not when the site was built.
+            changed = model.changed_on() or self.newest
+            if changed is not None:
+                page.update_date = changed.isoformat()
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -159,7 +177,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return clean(html)
         return html
 
-    def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    def on_page_context(
+        self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict:
         assert self.hc is not None
         model = self.models.get(page.file.src_uri)
         context["kb"] = page_context.build(

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import kbgen_theme
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-import kbgen_theme
 from kbgen import locale
 from kbgen.articles import Catalog, LoadOptions, check, load
 from kbgen.articles.checks import default_slugify
+from kbgen.articles.dates import git_dates
 from kbgen.articles.structure import HelpCenter
 from kbgen.articles.text import Slugify, plain_text
 from kbgen.site.config import KbgenConfig
@@ -59,8 +62,22 @@ def slugify_of(config: MkDocsConfig) -> Slugify:
     return config.mdx_configs.get("toc", {}).get("slugify") or default_slugify
 
 
+# Material's own search (lunr and its workers) and source maps: 2 MB nobody downloads.
+UNUSED_THEME_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
+
+
+def unused_theme_asset(src_uri: str) -> bool:
+    return src_uri.startswith(UNUSED_THEME_ASSETS) or (
+        src_uri.startswith("assets/") and src_uri.endswith(".map")
+    )
+
+
 def excluded(src_uri: str, options: KbgenConfig) -> bool:
-    return any(fnmatch.fnmatch(src_uri, p) or src_uri.startswith(p.rstrip("*")) for p in options.exclude if p)
+    return any(
+        fnmatch.fnmatch(src_uri, p) or src_uri.startswith(p.rstrip("*"))
+        for p in options.exclude
+        if p
+    )
 
 
 def load_catalog(config: MkDocsConfig, options: KbgenConfig, slugify: Slugify) -> Catalog:
@@ -72,6 +89,24 @@ def load_catalog(config: MkDocsConfig, options: KbgenConfig, slugify: Slugify) -
     catalog = load(Path(config.docs_dir), load_options, display_root=project_root(config))
     check(catalog, slugify=slugify)
     return catalog
+
+
+def fill_dates(catalog: Catalog) -> dt.date | None:
+    """Dates from git for articles without `updated`; returns the newest date of the content.
+
+    MkDocs stamps pages (sitemap lastmod, the gzipped sitemap's header) with the build time;
+    kbgen stamps them with content dates instead, so two builds of the same input are
+    byte-identical. SOURCE_DATE_EPOCH, when set, is the date of pages that have none.
+    """
+    missing = [a for a in catalog.articles if a.updated is None]
+    if missing:
+        dates = git_dates(catalog.root)
+        for article in missing:
+            article.updated = dates.get(str(article.path))
+    known = [a.updated for a in catalog.published if a.updated]
+    if "SOURCE_DATE_EPOCH" in os.environ or not known:
+        return None
+    return max(known)
 
 
 @dataclass

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +14,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config as mkdocs_load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from kbgen.articles import Catalog
+from kbgen.articles import Catalog, Severity
 from kbgen.exceptions import ArticleError, BuildError, ConfigError
 from kbgen.site import project
 from kbgen.site.plugin import KbgenPlugin
@@ -80,9 +82,17 @@ def check(config: MkDocsConfig) -> Catalog:
 
 
 def build(config: MkDocsConfig) -> BuildResult:
-    """Build the site. Article errors abort the build with every problem listed."""
+    """Build the site atomically: into a temporary folder beside it, swapped in on success.
+
+    A failed or interrupted build leaves the previous site untouched. Article errors abort the
+    build with every problem listed.
+    """
     plugin = plugin_of(config)
     assert plugin is not None
+    final = Path(config.site_dir)
+    staging = final.parent / f".{final.name}.kbgen-new"
+    shutil.rmtree(staging, ignore_errors=True)
+    config.site_dir = str(staging)
     started = time.perf_counter()
     try:
         mkdocs_build.build(config)
@@ -92,16 +102,92 @@ def build(config: MkDocsConfig) -> BuildResult:
         raise ArticleError(str(exc).strip() or "build aborted") from None
     except mkdocs_exceptions.BuildError as exc:
         raise BuildError(str(exc)) from None
+    finally:
+        config.site_dir = str(final)
+        if sys.exc_info()[0] is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    _swap(staging, final)
     assert plugin.catalog is not None
     return BuildResult(config, plugin.catalog, time.perf_counter() - started, dict(plugin.timings))
 
 
-def serve(config_file: str | Path | None, *, articles: str | Path | None, dev_addr: str | None, open_browser: bool) -> None:
+def _swap(staging: Path, final: Path) -> None:
+    previous = final.parent / f".{final.name}.kbgen-old"
+    shutil.rmtree(previous, ignore_errors=True)
+    if final.exists():
+        final.rename(previous)
+    staging.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def report(config: MkDocsConfig, result: BuildResult | None, error: str | None) -> dict:
+    """The machine-readable build report (`kbgen build --report FILE`)."""
+    plugin = plugin_of(config)
+    catalog = result.catalog if result else (plugin.catalog if plugin else None)
+    problems = list(catalog.problems) if catalog else []
+    data: dict = {
+        "version": 1,
+        "ok": error is None,
+        "error": error,
+        "articles": {
+            "total": len(catalog.articles) if catalog else 0,
+            "published": len(catalog.published) if catalog else 0,
+            "drafts": sum(1 for a in catalog.articles if a.draft) if catalog else 0,
+        },
+        "counts": {s.value: sum(1 for p in problems if p.severity is s) for s in Severity},
+        "problems": [
+            {
+                "path": p.path,
+                "line": p.line,
+                "severity": p.severity.value,
+                "message": p.message,
+                "hint": p.hint,
+            }
+            for p in sorted(problems)
+        ],
+        "timings": {k: round(v, 3) for k, v in (plugin.timings.items() if plugin else [])},
+        "site_dir": config.site_dir,
+    }
+    if result is not None:
+        data["timings"]["total"] = round(result.seconds, 3)
+        data["sizes"] = _sizes(Path(config.site_dir))
+    return data
+
+
+def _sizes(site: Path) -> dict:
+    total = pages = 0
+    largest = ("", 0)
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        total += size
+        if path.suffix == ".html":
+            pages += 1
+            if size > largest[1]:
+                largest = (path.relative_to(site).as_posix(), size)
+    return {
+        "site_bytes": total,
+        "html_pages": pages,
+        "largest_page": {"path": largest[0], "bytes": largest[1]},
+    }
+
+
+def serve(
+    config_file: str | Path | None,
+    *,
+    articles: str | Path | None,
+    dev_addr: str | None,
+    open_browser: bool,
+) -> None:
     """Live-reloading preview on localhost (MkDocs' server with kbgen's configuration)."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     load_config(config_file, articles=articles)  # fail early with kbgen's messages
-    kwargs: dict[str, object] = {"config_file": str(config_file or "mkdocs.yml"), "open_in_browser": open_browser}
+    kwargs: dict[str, object] = {
+        "config_file": str(config_file or "mkdocs.yml"),
+        "open_in_browser": open_browser,
+    }
     if articles is not None:
         kwargs["docs_dir"] = str(Path(articles).resolve())
     if dev_addr:
