@@ -57,7 +57,7 @@ def _related(catalog: Catalog) -> None:
                     catalog.where(article.path),
                     line,
                     f"related id '{rid}' matches no article",
-                    "use the 'id' of an existing article (see `kbgen check -v`)",
+                    "write the 'id' of an existing article",
                 )
             elif target.draft and not article.draft:
                 catalog.problems.warning(

@@ -183,7 +183,7 @@ def _load_article(
 
     values: dict[str, Any] = {}
     extra: dict[str, object] = {}
-    ok = True
+    ok = True  # False: errors found, the article must not be published
     for spec in ARTICLE_FIELDS:
         if spec.name not in source.meta or source.meta[spec.name] is None:
             continue
@@ -214,7 +214,7 @@ def _load_article(
     if not values.get("title"):
         problems.error(
             where,
-            source.body_line if source.meta else 1,
+            1,
             "missing title",
             "add 'title: \"…\"' to the front matter or start the text with '# Title'",
         )
@@ -228,7 +228,10 @@ def _load_article(
         )
         ok = False
     if not ok:
-        return None
+        # Keep the article so its links and ids are checked too: every problem at once.
+        # Errors stop the build, so it is never published like this.
+        values.setdefault("title", rel.stem)
+        values["title"] = values["title"] or rel.stem
     article_id = values.pop("id", None) or default_id(rel)
     if id_problem(article_id):
         fixed = normalize_id(article_id)
