@@ -47,6 +47,7 @@ class Catalog:
     intros: dict[str, str] = field(default_factory=dict)  # folder slug ('' = home) → Markdown
     problems: Problems = field(default_factory=Problems)
     display_prefix: str = ""  # prepended to article paths in messages
+    cache: dict = field(default_factory=dict)  # see load()
 
     @property
     def published(self) -> list[Article]:
@@ -57,12 +58,21 @@ class Catalog:
 
 
 def load(
-    root: Path, options: LoadOptions | None = None, *, display_root: Path | None = None
+    root: Path,
+    options: LoadOptions | None = None,
+    *,
+    display_root: Path | None = None,
+    cache: dict | None = None,
 ) -> Catalog:
-    """Load every article and folder under ``root``. Never raises for bad content."""
+    """Load every article and folder under ``root``. Never raises for bad content.
+
+    ``cache`` maps a path to ``(mtime_ns, size, article, problems)`` from an earlier load with
+    the same options; unchanged files are taken from it. ``catalog.cache`` holds the new entries.
+    """
     options = options or LoadOptions()
     root = root.resolve()
     catalog = Catalog(root=root, display_prefix=_prefix(root, display_root))
+    cache = cache or {}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
         rel_dir = PurePosixPath(Path(dirpath).relative_to(root).as_posix())
@@ -81,7 +91,7 @@ def load(
             if name in INTRO_NAMES:
                 _load_intro(catalog, Path(dirpath) / name, rel, slug)
                 continue
-            article = _load_article(catalog, Path(dirpath) / name, rel, options)
+            article = _load_cached(catalog, Path(dirpath) / name, rel, options, cache)
             if article is not None:
                 catalog.articles.append(article)
     return catalog
@@ -155,6 +165,26 @@ def _load_intro(catalog: Catalog, path: Path, rel: PurePosixPath, slug: str) -> 
     catalog.intros[slug] = body.strip()
     if slug == "" and isinstance(source.meta.get("title"), str):
         catalog.intros["__title__"] = source.meta["title"]
+
+
+def _load_cached(
+    catalog: Catalog, path: Path, rel: PurePosixPath, options: LoadOptions, cache: dict
+) -> Article | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    entry = cache.get(str(rel))
+    if stat is not None and entry is not None and entry[:2] == (stat.st_mtime_ns, stat.st_size):
+        _, _, article, problems = entry
+        catalog.problems.extend(problems)
+    else:
+        before = len(catalog.problems)
+        article = _load_article(catalog, path, rel, options)
+        problems = catalog.problems[before:]
+    if stat is not None:
+        catalog.cache[str(rel)] = (stat.st_mtime_ns, stat.st_size, article, list(problems))
+    return article
 
 
 def _load_article(

@@ -54,6 +54,8 @@ class KbgenConfig(base.Config):
     contact = c.SubConfig(ContactConfig)
     search = c.SubConfig(SearchConfig)
     feedback = c.SubConfig(FeedbackConfig)
+    cache_dir = c.Type(str, default=".kbgen-cache")
+    """Build cache for incremental builds (parsed articles, page inputs), relative to mkdocs.yml."""
     exclude = c.ListOfItems(c.Type(str), default=[])
     """Glob patterns (relative to the articles folder) of files and folders to leave out."""
     max_file_kb = c.Type(int, default=512)

@@ -154,6 +154,22 @@ def _article(
         "updated_iso": article.updated.isoformat() if article.updated else "",
         "tags": list(article.tags),
     }
+    _article_lists(kb, article, hc, options, related)
+    headings = _count_headings(page.toc)
+    kb["show_toc"] = headings >= options.toc_min_headings
+    if not kb["show_toc"]:
+        page.meta["hide"] = ["toc"]
+    kb["json_ld"] = _json_ld(article, page, config)
+
+
+def _article_lists(
+    kb: dict[str, Any],
+    article: Article,
+    hc: HelpCenter,
+    options: KbgenConfig,
+    related: dict[tuple[str, str], list[str]],
+) -> None:
+    folders = hc.catalog.folders
     container = hc.container_of(article)
     if container in folders:
         kb["siblings"] = {
@@ -169,11 +185,6 @@ def _article(
         if target is not None and target is not article:
             chosen.append(_link(target))
     kb["related"] = chosen[: options.related_limit]
-    headings = _count_headings(page.toc)
-    kb["show_toc"] = headings >= options.toc_min_headings
-    if not kb["show_toc"]:
-        page.meta["hide"] = ["toc"]
-    kb["json_ld"] = _json_ld(article, page, config)
 
 
 def _count_headings(toc: Any) -> int:
@@ -206,3 +217,46 @@ def _json_ld(article: Article, page: Any, config: Any) -> str:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     # Inside <script>, "</script>" or "<!--" in an article would end or confuse the element.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def page_inputs(
+    model: PageModel,
+    hc: HelpCenter,
+    options: KbgenConfig,
+    lang: str,
+    related: dict[tuple[str, str], list[str]],
+) -> Any:
+    """Everything a page shows besides site-wide parts: equal inputs give an equal page.
+
+    Kept beside build() so the two change together; a field build() shows and this forgets
+    would let an incremental build keep a stale page (tests compare against full builds).
+    """
+    if model.article is not None:
+        a = model.article
+        kb: dict[str, Any] = {"breadcrumbs": []}
+        _article_lists(kb, a, hc, options, related)
+        folders = hc.catalog.folders
+        crumbs = [folders[s].title for s in (a.category, a.section) if s and s in folders]
+        return [
+            "article", a.id, a.lang, a.title, a.revision, a.description, a.updated, a.tags,
+            a.promoted, str(a.path), crumbs, kb,
+        ]
+    if model.kind == "home":
+        return [
+            "home", model.title, model.markdown, [(c.folder.slug, c.count) for c in hc.categories],
+            [(a.id, a.title, a.url) for a in hc.loose], model.changed_on(),
+        ]
+    if model.kind in ("category", "section"):
+        members = model.section.articles if model.section else model.category.all_articles()
+        sections = [s.folder.slug for s in model.category.sections] if model.kind == "category" else []
+        return [
+            model.kind, model.src_uri, model.title, model.markdown, model.folder.description,
+            [(a.id, a.title, a.url, a.section) for a in members], sections, model.changed_on(),
+        ]
+    return [model.kind, model.src_uri, model.title, model.markdown]
+
+
+def site_inputs(hc: HelpCenter, lang: str, promoted_limit: int) -> Any:
+    """The parts every page shows: the categories in the menu, promoted articles."""
+    shared = _shared(hc, lang, promoted_limit)
+    return [shared["categories"], shared["promoted"]]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import time
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -20,6 +22,7 @@ from kbgen.articles.structure import HelpCenter
 from kbgen.articles.structure import build as build_structure
 from kbgen.site import context as page_context
 from kbgen.site import project
+from kbgen.site.cache import digest as cache_digest
 from kbgen.site.config import KbgenConfig
 from kbgen.site.pages import PageModel, generated_pages
 from kbgen.site.progress import Progress
@@ -29,6 +32,8 @@ log = logging.getLogger("mkdocs.plugins.kbgen")
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 MANIFEST_URI = "assets/kbgen/articles.json"
+SEARCH_EXPORT = "assets/kbgen/search"
+STATIC_OUTPUTS = {"404.html", "sitemap.xml", "sitemap.xml.gz"}
 
 
 class KbgenPlugin(BasePlugin[KbgenConfig]):
@@ -45,6 +50,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.timings: dict[str, float] = {}
         self.progress: Progress | None = None
         self.newest = None
+        self.previous_keys: dict[str, str] | None = None  # set by the runner for incremental builds
+        self.page_keys: dict[str, str] = {}
+        self.expected: set[str] = set()
 
     # -- configuration -------------------------------------------------------------------
 
@@ -96,8 +104,36 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.search = project.prepare_search(config, self.config, self.hc)
         self.related = self.search.related if self.search else {}
         self.timings["search_index"] = time.perf_counter() - started
-        self.progress = Progress(len(self.models))
+        self._plan_pages(config, keep)
         return keep
+
+    def _plan_pages(self, config: MkDocsConfig, files: Files) -> None:
+        """Key every page by its inputs; in an incremental build, mark unchanged pages clean."""
+        assert self.hc is not None
+        site = page_context.site_inputs(self.hc, self.lang, self.config.promoted_limit)
+        base = cache_digest([project.fingerprint(config, self.config), site])
+        self.page_keys = {
+            uri: cache_digest([base, page_context.page_inputs(model, self.hc, self.config, self.lang, self.related)])
+            for uri, model in self.models.items()
+        }
+        self.expected = {f.dest_uri for f in files} | STATIC_OUTPUTS
+        todo = len(self.models)
+        if self.previous_keys is not None:
+            site_dir = Path(config.site_dir)
+            todo = 0
+            for file in files.documentation_pages():
+                key = self.page_keys.get(file.src_uri)
+                unchanged = (
+                    key is not None
+                    and self.previous_keys.get(file.src_uri) == key
+                    and (site_dir / file.dest_uri).is_file()
+                )
+                todo += not unchanged
+                # MkDocs' dirty mode asks each file whether it changed; the answer is ours.
+                file.is_modified = (lambda changed: lambda: changed)(not unchanged)  # type: ignore[method-assign]
+            log.info(f"incremental build: {todo} of {len(self.models)} pages changed")
+        self.timings["pages_to_build"] = todo
+        self.progress = Progress(todo)
 
     def _report(self, catalog: Catalog) -> None:
         levels = {
@@ -144,6 +180,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 pages.append(file.page)
         for page in pages:
             page.parent = None
+            # Set here, not from the rendered page: an incremental build may not render it.
+            page.title = str(escape(self.models[page.file.src_uri].title))
         for file in files.documentation_pages():
             if file.page is not None:
                 file.page.previous_page = file.page.next_page = None
@@ -203,11 +241,24 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.progress is not None:
             self.progress.done()
+        if self.previous_keys is not None:
+            _prune(Path(config.site_dir), self.expected)
         if self.search is not None:
             started = time.perf_counter()
+            shutil.rmtree(Path(config.site_dir) / SEARCH_EXPORT, ignore_errors=True)
             self.search.export(Path(config.site_dir))
             self.timings["search_export"] = time.perf_counter() - started
         if not config.site_url:
             # Without site_url the sitemap would hold relative paths, which crawlers reject.
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (Path(config.site_dir) / name).unlink(missing_ok=True)
+
+
+def _prune(site_dir: Path, expected: set[str]) -> None:
+    """Remove what an incremental build carried over but no longer belongs to the site."""
+    for path in sorted(site_dir.rglob("*"), reverse=True):
+        rel = path.relative_to(site_dir).as_posix()
+        if path.is_file() and rel not in expected and not rel.startswith(SEARCH_EXPORT + "/"):
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()

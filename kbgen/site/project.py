@@ -19,6 +19,7 @@ from kbgen.articles.checks import default_slugify
 from kbgen.articles.dates import git_dates
 from kbgen.articles.structure import HelpCenter
 from kbgen.articles.text import Slugify, plain_text
+from kbgen.site.cache import BuildCache, digest, tree_digest
 from kbgen.site.config import KbgenConfig
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
@@ -86,9 +87,38 @@ def load_catalog(config: MkDocsConfig, options: KbgenConfig, slugify: Slugify) -
         max_file_bytes=options.max_file_kb * 1024,
         exclude=tuple(options.exclude),
     )
-    catalog = load(Path(config.docs_dir), load_options, display_root=project_root(config))
+    root = project_root(config)
+    cache = cache_of(config, options)
+    key = digest([str(Path(config.docs_dir).resolve()), str(root), repr(load_options)])
+    catalog = load(
+        Path(config.docs_dir), load_options, display_root=root, cache=cache.load_articles(key)
+    )
+    # Saved before checks and dates touch the articles: the cache holds what the files say.
+    cache.save_articles(key, catalog.cache)
     check(catalog, slugify=slugify)
     return catalog
+
+
+def cache_of(config: MkDocsConfig, options: KbgenConfig) -> BuildCache:
+    folder = Path(options.cache_dir)
+    return BuildCache(folder if folder.is_absolute() else project_root(config) / folder)
+
+
+def fingerprint(config: MkDocsConfig, options: KbgenConfig) -> str:
+    """What every page depends on besides its own content: configuration, theme, versions."""
+    import material
+    import mkdocs
+
+    config_text = ""
+    if config.config_file_path and Path(config.config_file_path).is_file():
+        config_text = Path(config.config_file_path).read_text(encoding="utf-8", errors="replace")
+    assets = Path(__file__).resolve().parent.parent / "assets"
+    locales = Path(__file__).resolve().parent.parent / "locale"
+    return digest([
+        config_text, str(config.docs_dir), config.site_url, dict(options),
+        tree_digest(Path(THEME_DIR), assets, locales),
+        material.__version__ if hasattr(material, "__version__") else "", mkdocs.__version__,
+    ])
 
 
 def fill_dates(catalog: Catalog) -> dt.date | None:

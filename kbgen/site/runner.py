@@ -92,10 +92,18 @@ def build(config: MkDocsConfig) -> BuildResult:
     final = Path(config.site_dir)
     staging = final.parent / f".{final.name}.kbgen-new"
     shutil.rmtree(staging, ignore_errors=True)
-    config.site_dir = str(staging)
+    cache = project.cache_of(config, plugin.config)
     started = time.perf_counter()
+    previous = cache.load_pages(final) if final.is_dir() else {}
+    if previous:
+        # Start from a copy of the previous site; only changed pages are rendered again.
+        shutil.copytree(final, staging, copy_function=shutil.copy2)
+        plugin.previous_keys = previous
+    else:
+        plugin.previous_keys = None
+    config.site_dir = str(staging)
     try:
-        mkdocs_build.build(config)
+        mkdocs_build.build(config, dirty=bool(previous))
     except mkdocs_exceptions.PluginError as exc:
         raise ArticleError(str(exc)) from None
     except mkdocs_exceptions.Abort as exc:
@@ -106,7 +114,9 @@ def build(config: MkDocsConfig) -> BuildResult:
         config.site_dir = str(final)
         if sys.exc_info()[0] is not None:
             shutil.rmtree(staging, ignore_errors=True)
+    cache.forget_pages(final)  # the swap below is not atomic with the cache write
     _swap(staging, final)
+    cache.save_pages(final, plugin.page_keys)
     assert plugin.catalog is not None
     return BuildResult(config, plugin.catalog, time.perf_counter() - started, dict(plugin.timings))
 
