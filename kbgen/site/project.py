@@ -181,6 +181,5 @@ def prepare_search(config: MkDocsConfig, options: KbgenConfig, hc: HelpCenter) -
         weights={k: float(v) for k, v in options.search.weights.items()},
         synonyms=[list(group) for group in options.search.synonyms],
     )
-    stats = update_index(docs, settings)
-    log.info(f"search index: {stats}")
+    update_index(docs, settings)
     return SiteSearch(settings, related(settings, docs, limit=options.related_limit))
