@@ -41,14 +41,15 @@ class Source:
 
 def decode(data: bytes) -> str:
     """UTF-8 text with BOM removed and line endings normalized (both are accepted silently)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    data = data[bom:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        # The offset in the file as written, BOM included: what "go to byte" in an editor needs.
         raise SourceError(
-            f"invalid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x})",
+            f"invalid UTF-8 at byte offset {exc.start + bom} (byte 0x{data[exc.start]:02x})",
             line,
             "save the file as UTF-8 in your editor",
         ) from None
@@ -79,8 +80,14 @@ def _load_yaml(raw: str) -> dict[str, Any]:
     try:
         meta = yaml.load(raw, Loader=LOADER) if raw.strip() else {}
     except yaml.YAMLError as exc:
-        # An unclosed quote is reported at the end of the text; where it began helps more.
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        # An unclosed quote or bracket is reported at the end of the text; where it began
+        # helps more. Other errors (a tab, a stray colon) are where YAML saw the problem.
+        mark = getattr(exc, "problem_mark", None)
+        problem = str(getattr(exc, "problem", "") or "")
+        unclosed = "end of stream" in problem or "did not find expected" in problem
+        ran_out = mark is None or mark.index >= len(raw.rstrip()) or unclosed
+        if ran_out:
+            mark = getattr(exc, "context_mark", None) or mark
         line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the '---'
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
         context = getattr(exc, "context", None)

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from kbgen.articles.frontmatter import SourceError, decode, first_h1, split
+from kbgen.articles.frontmatter import LOADER, SourceError, decode, first_h1, split
 from kbgen.articles.model import Article, Folder, default_id
 from kbgen.articles.problems import Problems
 from kbgen.articles.schema import (
@@ -119,7 +119,7 @@ def _load_folder(catalog: Catalog, path: Path, slug: str) -> Folder:
         return folder
     where = catalog.where(f"{slug}/{FOLDER_META_FILE}")
     try:
-        meta = yaml.safe_load(decode(meta_path.read_bytes())) or {}
+        meta = yaml.load(decode(meta_path.read_bytes()), Loader=LOADER) or {}
     except SourceError as exc:
         catalog.problems.error(where, exc.line, str(exc), exc.hint)
         return folder

@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from markdown.extensions.toc import unique
+
 Slugify = Callable[[str, str], str]
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
@@ -68,19 +70,10 @@ def headings(body: str, slugify: Slugify) -> list[Heading]:
         if explicit:
             anchor = explicit.group(1)
         else:
-            anchor = slugify(_inline_text(text), "-")
-            anchor = _unique(anchor, used)
+            anchor = unique(slugify(_inline_text(text), "-"), used)
         used.add(anchor)
         found.append(Heading(len(match.group(1)), _inline_text(text), anchor, number))
     return found
-
-
-def _unique(anchor: str, used: set[str]) -> str:
-    candidate, n = anchor, 0
-    while candidate in used:
-        n += 1
-        candidate = f"{anchor}_{n}"
-    return candidate
 
 
 def anchors(body: str, slugify: Slugify) -> set[str]:
@@ -104,9 +97,14 @@ def links(body: str) -> list[Link]:
 
 
 def _inline_text(text: str) -> str:
+    """Heading text as Python-Markdown's toc sees it: emphasis markers and code ticks go,
+    underscores inside words (max_file_kb) stay."""
     text = INLINE_LINK.sub(lambda m: m.group("text"), text)
     text = TAG.sub("", text)
-    return html.unescape(re.sub(r"[*_`]+", "", text)).strip()
+    text = re.sub(r"`+", "", text)
+    text = re.sub(r"\*+", "", text)
+    text = re.sub(r"(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])", "", text)
+    return html.unescape(text).strip()
 
 
 def plain_text(body: str) -> str:

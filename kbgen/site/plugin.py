@@ -50,6 +50,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.timings: dict[str, float] = {}
         self.progress: Progress | None = None
         self.newest = None
+        self.failure: tuple[str, str] | None = None  # why the build stopped, for the runner
         self.previous_keys: dict[str, str] | None = None  # set by the runner for incremental builds
         self.page_keys: dict[str, str] = {}
         self.expected: set[str] = set()
@@ -57,7 +58,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     # -- configuration -------------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.lang = project.configure(config, self.config)
+        self.failure = None
+        try:
+            self.lang = project.configure(config, self.config)
+        except PluginError as exc:
+            self.failure = ("config", str(exc))
+            raise
         self.strings = locale.strings(self.lang)
         self.slugify = project.slugify_of(config)
         return config
@@ -147,10 +153,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             log.log(levels[problem.severity], f"{where}: {problem.message}{hint}")
         errors = catalog.problems.errors
         if errors:
-            raise PluginError(
+            message = (
                 f"{len(errors)} article error(s) found; fix them and build again "
                 "(`kbgen check` lists every problem)"
             )
+            self.failure = ("articles", message)
+            raise PluginError(message)
 
     def _manifest(self, config: MkDocsConfig) -> str:
         assert self.hc is not None
@@ -183,8 +191,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             # Set here, not from the rendered page: an incremental build may not render it.
             page.title = str(escape(self.models[page.file.src_uri].title))
         for file in files.documentation_pages():
-            if file.page is not None:
-                file.page.previous_page = file.page.next_page = None
+            page = file.page
+            if page is None:
+                continue
+            page.previous_page = page.next_page = None
+            model = self.models.get(file.src_uri)
+            # The sitemap's lastmod: when the content changed, not when the site was built.
+            # Set for every page here, since an incremental build renders only some of them.
+            changed = (model.changed_on() if model else None) or self.newest
+            if changed is not None:
+                page.update_date = changed.isoformat()
         return Navigation(list(pages), pages)
 
     # -- pages ---------------------------------------------------------------------------
@@ -203,10 +219,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         model = self.models.get(page.file.src_uri)
         if model is not None:
             page.meta = page_context.meta_for(model, self.strings)
-            # The sitemap's lastmod: when the content changed, not when the site was built.
-            changed = model.changed_on() or self.newest
-            if changed is not None:
-                page.update_date = changed.isoformat()
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

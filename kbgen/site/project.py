@@ -48,6 +48,10 @@ def configure(config: MkDocsConfig, options: KbgenConfig) -> str:
         custom = config.theme.get("custom_dir")
         position = 1 if custom and str(Path(custom).resolve()) == config.theme.dirs[0] else 0
         config.theme.dirs.insert(position, THEME_DIR)
+    # kbgen's own link checks report broken links with file and line; MkDocs' would repeat
+    # them without a line (and count twice under --strict).
+    for name in ("not_found", "anchors", "unrecognized_links", "absolute_links"):
+        setattr(config.validation.links, name, logging.DEBUG)
     for name, settings in MARKDOWN_DEFAULTS.items():
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)

@@ -1,0 +1,476 @@
+"""Build benchmark: kbgen against stock mkdocs-material on a real corpus, in one run.
+
+Builds the 2,460 Microsoft support articles of ``shared/corpora/ms-officedocs-support-en``
+twice, each in its own subprocess:
+
+* **kbgen** — ``kbgen build`` with a temporary copy of the repository's ``mkdocs.yml``
+  (plugin ``language: en``, the DocFX ``includes`` folders excluded, the search index in
+  the temporary folder, so every run is a cold build);
+* **stock** — mkdocs-material with its defaults and its search plugin (``mkdocs build``).
+
+For each it measures wall time, CPU time and peak RSS of the build process (``os.wait4``
+gives the rusage of that one child), then walks the site: bytes, number of article pages,
+the largest and the median article page. It prints a table, the stock/kbgen ratios and
+whether the targets hold (kbgen at least 6x faster, every kbgen article page at most
+30 KB). A missed target is printed as MISSED but still exits 0; only a failing build exits
+non-zero (1, with the end of its log), a missing corpus exits 2.
+
+    python bench/build.py                     # full run (stock takes minutes)
+    python bench/build.py --skip-stock        # kbgen only, no ratios
+    python bench/build.py --json figures.json --keep
+
+Sizes: KB = 1024 bytes, MB = 1024 * 1024 bytes; page sizes are HTML bytes as written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "ms-officedocs-support-en"
+KBGEN_EXCLUDE = ["includes", "*/includes"]  # DocFX snippet folders, not articles
+STOCK_EXCLUDE = "includes/\n"  # gitignore-style: any folder named includes
+
+SPEED_TARGET = 6.0  # kbgen at least this many times faster than stock (wall time)
+PAGE_TARGET_KB = 30  # every kbgen article page at most this many KB
+HEARTBEAT_S = 30.0
+KB = 1024
+MB = 1024 * 1024
+
+
+def progress(message: str) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    print(f"[bench {stamp}] {message}", file=sys.stderr, flush=True)
+
+
+# -- YAML that survives tags MkDocs configs use (!ENV, !!python/name:, !relative) -------------
+
+
+class _Tagged:
+    """A node with a tag safe_load does not know, kept as it was to write it back."""
+
+    def __init__(self, tag: str, value: object) -> None:
+        self.tag, self.value = tag, value
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_tagged(loader: yaml.SafeLoader, node: yaml.Node) -> _Tagged:
+    if isinstance(node, yaml.ScalarNode):
+        return _Tagged(node.tag, loader.construct_scalar(node))
+    if isinstance(node, yaml.SequenceNode):
+        return _Tagged(node.tag, loader.construct_sequence(node, deep=True))
+    return _Tagged(node.tag, loader.construct_mapping(node, deep=True))
+
+
+_Loader.add_constructor(None, _construct_tagged)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, data.value)
+
+
+_Dumper.add_representer(_Tagged, _represent_tagged)
+
+
+def _absolute(value: object, base: Path) -> object:
+    """A path setting made absolute against ``base`` (the repository), tags resolved."""
+    if isinstance(value, _Tagged) and value.tag == "!relative":
+        # MkDocs' !relative means "relative to the config file" (or docs_dir) at use time.
+        return str(base) if value.value in ("", "$config_dir", None) else value
+    if isinstance(value, str) and value and not Path(value).is_absolute():
+        return str((base / value).resolve())
+    return value
+
+
+# -- configurations ------------------------------------------------------------------------
+
+
+def kbgen_config(repo_config: Path, corpus: Path, tmp: Path, *, search: bool) -> Path:
+    """The repository's mkdocs.yml, adjusted for the corpus, written into ``tmp``."""
+    with repo_config.open(encoding="utf-8") as handle:
+        config = yaml.load(handle, Loader=_Loader) or {}  # noqa: S506 - SafeLoader subclass
+    base = repo_config.resolve().parent
+    config["docs_dir"] = str(corpus)  # --articles overrides it too
+    config["site_dir"] = str(tmp / "site")
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme["custom_dir"] = _absolute(theme["custom_dir"], base)
+    if isinstance(config.get("hooks"), list):
+        config["hooks"] = [_absolute(h, base) for h in config["hooks"]]
+
+    plugins = config.get("plugins")
+    if plugins is None:
+        plugins = config["plugins"] = []
+    if isinstance(plugins, dict):
+        options = plugins.get("kbgen")
+        if not isinstance(options, dict):
+            options = plugins["kbgen"] = {}
+    else:
+        options = None
+        for index, entry in enumerate(plugins):
+            if entry == "kbgen":
+                options = {}
+                plugins[index] = {"kbgen": options}
+                break
+            if isinstance(entry, dict) and "kbgen" in entry:
+                if not isinstance(entry["kbgen"], dict):
+                    entry["kbgen"] = {}
+                options = entry["kbgen"]
+                break
+        if options is None:
+            options = {}
+            plugins.append({"kbgen": options})
+    options["language"] = "en"
+    options["exclude"] = list(KBGEN_EXCLUDE)
+    search_options = options.get("search") if isinstance(options.get("search"), dict) else {}
+    search_options["index_dir"] = str(tmp / "index")
+    if not search:
+        search_options["enabled"] = False
+    options["search"] = search_options
+
+    path = tmp / "mkdocs.yml"
+    path.write_text(
+        "# Written by bench/build.py from " + str(repo_config.resolve()) + "\n"
+        + yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    return path
+
+
+def stock_config(corpus: Path, tmp: Path) -> Path:
+    config = {
+        "site_name": "Stock mkdocs-material (bench)",
+        "docs_dir": str(corpus),
+        "site_dir": str(tmp / "site"),
+        "exclude_docs": STOCK_EXCLUDE,
+        "theme": {"name": "material"},
+        "plugins": ["search"],
+    }
+    path = tmp / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+# -- running and measuring -------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    returncode: int
+    wall_s: float
+    cpu_s: float
+    peak_rss_bytes: int
+    log: Path
+
+
+def run_measured(cmd: list[str], log: Path, label: str, cwd: Path) -> Run:
+    """Run ``cmd`` alone and return its wall time, CPU time and peak RSS.
+
+    ``os.wait4`` returns the resource usage of exactly this child (and of any processes it
+    waited for itself), unlike RUSAGE_CHILDREN, whose ru_maxrss is the maximum over every
+    child this process has ever reaped.
+    """
+    reaped: dict[str, object] = {}
+    with log.open("wb") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd)
+
+        def reap() -> None:
+            reaped["wait"] = os.wait4(proc.pid, 0)
+            reaped["end"] = time.perf_counter()
+
+        waiter = threading.Thread(target=reap, daemon=True)
+        waiter.start()
+        try:
+            while waiter.is_alive():
+                waiter.join(HEARTBEAT_S)
+                if waiter.is_alive():
+                    progress(f"{label}: still building ({time.perf_counter() - started:.0f} s)")
+        except KeyboardInterrupt:
+            proc.kill()
+            waiter.join()
+            proc.returncode = -9
+            raise
+    _, status, usage = reaped["wait"]  # type: ignore[misc]
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(
+        returncode=proc.returncode,
+        wall_s=reaped["end"] - started,  # type: ignore[operator]
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        peak_rss_bytes=usage.ru_maxrss * KB,  # Linux: kilobytes
+        log=log,
+    )
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return f"(no log: {exc})"
+    return "\n".join(text.rstrip("\n").split("\n")[-lines:])
+
+
+@dataclass
+class Site:
+    bytes: int = 0
+    disk_bytes: int = 0
+    files: int = 0
+    article_pages: int = 0
+    largest_page: str = ""
+    largest_page_bytes: int = 0
+    median_page_bytes: float = 0.0
+    smallest_page_bytes: int = 0
+    p90_page_bytes: float = 0.0
+    pages_over_target: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def measure_site(site: Path, is_article_dir) -> Site:
+    """Walk ``site``: total size, and the sizes of the article pages ``is_article_dir`` picks."""
+    result = Site()
+    pages: list[tuple[int, str]] = []
+    for dirpath, _dirnames, filenames in os.walk(site):
+        rel_dir = Path(dirpath).relative_to(site).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        for name in filenames:
+            st = os.lstat(os.path.join(dirpath, name))
+            result.bytes += st.st_size
+            result.disk_bytes += st.st_blocks * 512
+            result.files += 1
+            if name == "index.html" and is_article_dir(rel_dir):
+                pages.append((st.st_size, f"{rel_dir}/index.html"))
+    result.article_pages = len(pages)
+    if pages:
+        result.largest_page_bytes, result.largest_page = max(pages)
+        sizes = sorted(size for size, _ in pages)
+        result.median_page_bytes = statistics.median(sizes)
+        result.smallest_page_bytes = sizes[0]
+        result.p90_page_bytes = sizes[min(len(sizes) - 1, int(0.9 * len(sizes)))]
+        result.pages_over_target = sum(1 for size, _ in pages if size > PAGE_TARGET_KB * KB)
+    return result
+
+
+def corpus_folders(corpus: Path) -> set[str]:
+    folders = set()
+    for dirpath, _dirnames, _filenames in os.walk(corpus):
+        rel = Path(dirpath).relative_to(corpus).as_posix()
+        if rel != ".":
+            folders.add(rel)
+    return folders
+
+
+def kbgen_article_filter(corpus: Path):
+    # Home (''), the search page and the category/section landing pages (one per folder)
+    # are not articles; every other index.html is an article page.
+    not_articles = corpus_folders(corpus) | {"", "search"}
+    return lambda rel_dir: rel_dir not in not_articles
+
+
+def check_kbgen_manifest(site: Path, measured: Site) -> None:
+    """Cross-check the page count against the article list kbgen writes for the site."""
+    manifest = site / "assets" / "kbgen" / "articles.json"
+    try:
+        records = json.loads(manifest.read_text(encoding="utf-8"))["articles"]
+    except (OSError, ValueError, KeyError, TypeError):
+        measured.notes.append("no readable assets/kbgen/articles.json to cross-check the page count")
+        return
+    if len(records) != measured.article_pages:
+        measured.notes.append(
+            f"page count {measured.article_pages} differs from the {len(records)} articles in "
+            "assets/kbgen/articles.json"
+        )
+
+
+# -- the run -------------------------------------------------------------------------------
+
+
+def find_tool(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        sys.exit(f"bench: no '{name}' executable beside {sys.executable} or on PATH")
+    return found
+
+
+def build_one(label: str, cmd: list[str], tmp: Path, article_filter) -> dict:
+    progress(f"{label}: {' '.join(cmd)}")
+    run = run_measured(cmd, tmp / "build.log", label, cwd=tmp)
+    if run.returncode != 0:
+        progress(f"{label}: build FAILED (exit {run.returncode}) after {run.wall_s:.1f} s; end of its log:")
+        print(log_tail(run.log), file=sys.stderr)
+        raise SystemExit(1)
+    progress(f"{label}: built in {run.wall_s:.1f} s; measuring the site")
+    site = measure_site(tmp / "site", article_filter)
+    if label == "kbgen":
+        check_kbgen_manifest(tmp / "site", site)
+    for note in site.notes:
+        progress(f"{label}: note: {note}")
+    figures = {"command": cmd, **asdict(run), **asdict(site)}
+    figures["log"] = str(run.log)
+    reported = re.search(r"in ([0-9.]+) s\s*$", log_tail(run.log, 5), re.M)
+    if label == "kbgen" and reported:
+        figures["kbgen_reported_s"] = float(reported.group(1))
+    return figures
+
+
+def print_table(results: dict[str, dict]) -> None:
+    header = ("tool", "wall s", "cpu s", "peak RSS MB", "site MB", "article pages",
+              "largest article KB", "median page KB")
+    rows = [header]
+    for tool, r in results.items():
+        rows.append((
+            tool,
+            f"{r['wall_s']:.1f}",
+            f"{r['cpu_s']:.1f}",
+            f"{r['peak_rss_bytes'] / MB:.0f}",
+            f"{r['bytes'] / MB:.1f}",
+            f"{r['article_pages']}",
+            f"{r['largest_page_bytes'] / KB:.1f}",
+            f"{r['median_page_bytes'] / KB:.1f}",
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        print("  ".join(cells))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    for tool, r in results.items():
+        print(f"{tool}: largest article page {r['largest_page']} ({r['largest_page_bytes']:,} bytes); "
+              f"smallest {r['smallest_page_bytes'] / KB:.1f} KB, 90th percentile {r['p90_page_bytes'] / KB:.1f} KB, "
+              f"{r['pages_over_target']} over {PAGE_TARGET_KB} KB")
+
+
+def evaluate(results: dict[str, dict], skipped_stock: bool, search: bool) -> dict:
+    kb = results["kbgen"]
+    summary: dict[str, object] = {}
+    print()
+    if "stock" in results:
+        st = results["stock"]
+        time_ratio = st["wall_s"] / kb["wall_s"]
+        size_ratio = st["bytes"] / kb["bytes"] if kb["bytes"] else float("inf")
+        cpu_ratio = st["cpu_s"] / kb["cpu_s"] if kb["cpu_s"] else float("inf")
+        summary["ratios"] = {"time": time_ratio, "cpu": cpu_ratio, "size": size_ratio}
+        print(f"stock/kbgen wall time: {time_ratio:.1f}x   (CPU time: {cpu_ratio:.1f}x)")
+        print(f"stock/kbgen site size: {size_ratio:.1f}x")
+        speed_met = time_ratio >= SPEED_TARGET
+        summary["speed_target"] = {"target": SPEED_TARGET, "value": time_ratio, "met": speed_met}
+        print(f"target kbgen >= {SPEED_TARGET:g}x faster than stock: "
+              f"{'met' if speed_met else 'MISSED'} ({time_ratio:.1f}x)")
+    else:
+        summary["speed_target"] = {"target": SPEED_TARGET, "value": None, "met": None}
+        print(f"target kbgen >= {SPEED_TARGET:g}x faster than stock: not measured (--skip-stock)")
+    page_met = kb["article_pages"] > 0 and kb["largest_page_bytes"] <= PAGE_TARGET_KB * KB
+    summary["page_target"] = {
+        "target_kb": PAGE_TARGET_KB, "largest_kb": kb["largest_page_bytes"] / KB,
+        "pages_over": kb["pages_over_target"], "met": page_met,
+    }
+    detail = (f"largest {kb['largest_page_bytes'] / KB:.1f} KB, "
+              f"{kb['pages_over_target']} of {kb['article_pages']} pages over")
+    print(f"target kbgen article pages <= {PAGE_TARGET_KB} KB each: {'met' if page_met else 'MISSED'} ({detail})")
+    if not search:
+        print("NOTE: kbgen built with search DISABLED (--no-kbgen-search): these are not valid figures")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Build a real corpus with kbgen and with stock mkdocs-material; compare.",
+    )
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
+                        help="folder of Markdown articles (default: %(default)s)")
+    parser.add_argument("--config", type=Path, default=REPO / "mkdocs.yml",
+                        help="the kbgen project configuration to adjust (default: %(default)s)")
+    parser.add_argument("--skip-stock", action="store_true", help="build with kbgen only (no ratios)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folders (sites, logs)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures to FILE")
+    parser.add_argument("--no-kbgen-search", dest="search", action="store_false",
+                        help="build kbgen with search disabled (only to test this script; not valid figures)")
+    args = parser.parse_args(argv)
+
+    corpus = args.corpus.resolve()
+    if not corpus.is_dir() or not any(corpus.rglob("*.md")):
+        print(f"bench: corpus not found or holds no Markdown: {corpus}\n"
+              "  it lives in shared/corpora/ beside the repository; pass --corpus DIR", file=sys.stderr)
+        return 2
+    if not args.config.is_file():
+        print(f"bench: no configuration {args.config}", file=sys.stderr)
+        return 2
+
+    tmp_root = Path(tempfile.mkdtemp(prefix="kbgen-bench-build-"))
+    progress(f"corpus {corpus}; temporary folder {tmp_root}")
+    results: dict[str, dict] = {}
+    try:
+        kb_tmp = tmp_root / "kbgen"
+        kb_tmp.mkdir()
+        cfg = kbgen_config(args.config, corpus, kb_tmp, search=args.search)
+        cmd = [find_tool("kbgen"), "build", "-f", str(cfg), "--articles", str(corpus),
+               "--site-dir", str(kb_tmp / "site")]
+        results["kbgen"] = build_one("kbgen", cmd, kb_tmp, kbgen_article_filter(corpus))
+
+        if not args.skip_stock:
+            st_tmp = tmp_root / "stock"
+            st_tmp.mkdir()
+            cfg = stock_config(corpus, st_tmp)
+            cmd = [find_tool("mkdocs"), "build", "-f", str(cfg)]
+            results["stock"] = build_one("stock", cmd, st_tmp, lambda rel_dir: rel_dir != "")
+
+        print()
+        print(f"Build benchmark: {corpus.name} ({platform.node()}, {os.cpu_count()} CPUs, "
+              f"{dt.datetime.now().isoformat(timespec='seconds')})")
+        print_table(results)
+        summary = evaluate(results, args.skip_stock, args.search)
+        if args.json:
+            payload = {
+                "bench": "build",
+                "when": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                "corpus": str(corpus),
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "kbgen_search": args.search,
+                "units": {"KB": KB, "MB": MB},
+                "results": results,
+                **summary,
+            }
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+            progress(f"figures written to {args.json}")
+    finally:
+        if args.keep:
+            progress(f"kept {tmp_root}")
+        else:
+            progress(f"removing {tmp_root}")
+            shutil.rmtree(tmp_root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,297 @@
+// kbgen search UI: the search box as a combobox with live results, and the results page
+// /search/?q=… . All text comes from data-search-* attributes rendered by the theme partials;
+// everything shown is built with textContent (never innerHTML with data).
+import { createSearch } from "./search.js";
+
+const DEBOUNCE_MS = 150;
+const ZERO_REPORT_MS = 2000; // report a zero-result search only once the visitor stopped typing
+const BOX_LIMIT = 6;
+const PAGE_STEP = 20;
+
+const forms = [...document.querySelectorAll("form[data-kbs]")];
+const page = document.querySelector("[data-kbs-results]");
+const host = page || forms[0];
+let uid = 0;
+
+const fmt = (template, values) =>
+  String(template || "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v);
+  }
+  node.append(...children);
+  return node;
+}
+
+/** Text with <mark> around the given [start, end) ranges; strings become text nodes. */
+function marked(text, ranges) {
+  const frag = document.createDocumentFragment();
+  let at = 0;
+  for (const [a, b] of ranges || []) {
+    if (a < at) continue;
+    frag.append(text.slice(at, a), el("mark", { text: text.slice(a, b) }));
+    at = b;
+  }
+  frag.append(text.slice(at));
+  return frag;
+}
+
+if (host) {
+  const root = new URL((host.dataset.base || ".") + "/", location.href);
+  const client = createSearch({ baseUrl: new URL("assets/kbgen/search/", root).href });
+  const lang = host.dataset.lang || undefined;
+  const zero = zeroReporter(host.dataset.zeroUrl, lang);
+  const searchPage = (q) => {
+    const url = new URL("search/", root);
+    if (q) url.searchParams.set("q", q);
+    return url.href;
+  };
+  const hitUrl = (hit) => new URL(hit.url, root).href;
+  if (page) setupPage(page, forms, { client, lang, zero, hitUrl });
+  else for (const form of forms) setupBox(form, { client, lang, zero, hitUrl, searchPage });
+}
+
+function zeroReporter(url, lang) {
+  let timer = 0;
+  const sent = new Set();
+  const send = (q) => {
+    const query = q.trim();
+    const key = query.toLowerCase();
+    if (!url || !query || sent.has(key)) return;
+    sent.add(key);
+    fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ query, lang }),
+      credentials: "omit",
+      keepalive: true,
+    }).catch(() => {});
+  };
+  return {
+    later(q) { clearTimeout(timer); timer = setTimeout(() => send(q), ZERO_REPORT_MS); },
+    now(q) { clearTimeout(timer); send(q); },
+    cancel() { clearTimeout(timer); },
+  };
+}
+
+function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
+  const t = form.dataset;
+  const input = form.querySelector(".kbs__input");
+  const panel = form.querySelector(".kbs__panel");
+  const list = form.querySelector(".kbs__list");
+  const status = form.querySelector(".kbs__status");
+  if (!input || !panel || !list) return;
+  const id = `kbs${++uid}`;
+  list.id = `${id}-list`;
+  Object.entries({
+    role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false",
+    "aria-controls": list.id, "aria-describedby": `${id}-hint`,
+  }).forEach(([k, v]) => input.setAttribute(k, v));
+  form.append(el("span", { id: `${id}-hint`, class: "kbs__sr", text: t.searchKeyboardHint || "" }));
+  let timer = 0, seq = 0, active = -1, options = [];
+
+  const open = (yes) => {
+    if (yes) form.style.setProperty("--kbs-panel-top", `${Math.round(input.getBoundingClientRect().bottom + 4)}px`);
+    panel.hidden = !yes;
+    input.setAttribute("aria-expanded", String(yes));
+    if (!yes) select(-1);
+  };
+  function select(i) {
+    options.forEach((o, n) => o.setAttribute("aria-selected", String(n === i)));
+    active = i;
+    if (i >= 0) {
+      input.setAttribute("aria-activedescendant", options[i].id);
+      options[i].scrollIntoView({ block: "nearest" });
+    } else input.removeAttribute("aria-activedescendant");
+  }
+  function option(n, content, action) {
+    const li = el("li", { id: `${id}-o${n}`, role: "option", class: "kbs__option", "aria-selected": "false" }, ...[].concat(content));
+    li.kbsAction = action;
+    li.addEventListener("mousedown", (e) => e.preventDefault()); // keep focus in the input
+    li.addEventListener("click", () => action());
+    return li;
+  }
+  const go = (href) => () => { location.href = href; };
+
+  function render(q, res, suggestion) {
+    list.replaceChildren();
+    options = [];
+    for (const hit of res.results) {
+      const content = [el("span", { class: "kbs__title" }, marked(hit.title, hit.titleMarks))];
+      if (hit.category) content.push(el("span", { class: "kbs__meta", text: hit.category }));
+      options.push(option(options.length, content, go(hitUrl(hit))));
+    }
+    if (suggestion) {
+      const [before, after] = fmt(t.searchDidYouMean, { suggestion: "\u0000" }).split("\u0000");
+      options.push(option(options.length, [before, el("strong", { text: suggestion }), after], () => {
+        input.value = suggestion;
+        run();
+      }));
+    }
+    if (!res.total) list.append(el("li", { class: "kbs__empty", role: "presentation", text: fmt(t.searchNoResults, { query: q.trim() }) }));
+    options.push(option(options.length, el("span", { class: "kbs__all", text: fmt(t.searchAllResults, { query: q.trim() }) }), go(searchPage(q.trim()))));
+    list.append(...options);
+    status.textContent = res.total
+      ? fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: q.trim() })
+      : fmt(t.searchNoResults, { query: q.trim() });
+    open(true);
+  }
+
+  async function run() {
+    const q = input.value;
+    const mine = ++seq;
+    if (q.trim().length < 2) { open(false); status.textContent = ""; zero.cancel(); return; }
+    try {
+      const res = await client.query(q, { lang, prefix: true, limit: BOX_LIMIT });
+      const suggestion = res.total ? null : await client.suggest(q, { lang });
+      if (mine !== seq) return; // a newer keystroke won
+      render(q, res, suggestion);
+      if (res.total) zero.cancel(); else zero.later(q);
+    } catch {
+      if (mine === seq) { status.textContent = t.searchUnavailable || ""; open(false); }
+    }
+  }
+
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, DEBOUNCE_MS); });
+  input.addEventListener("focus", () => { if (options.length && input.value.trim().length >= 2) open(true); });
+  input.addEventListener("keydown", (e) => {
+    const n = options.length;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (!n) return;
+      e.preventDefault();
+      if (panel.hidden) open(true);
+      select(e.key === "ArrowDown" ? (active + 1) % n : (active - 1 + n) % n);
+    } else if (e.key === "Enter" && !panel.hidden && active >= 0) {
+      e.preventDefault();
+      options[active].kbsAction();
+    } else if (e.key === "Escape") {
+      if (!panel.hidden) { e.preventDefault(); open(false); }
+      else if (input.value) { e.preventDefault(); input.value = ""; status.textContent = ""; }
+    }
+  });
+  form.addEventListener("focusout", (e) => { if (!form.contains(e.relatedTarget)) open(false); });
+  form.addEventListener("submit", (e) => {
+    if (!input.value.trim()) { e.preventDefault(); input.focus(); return; }
+    zero.cancel();
+  });
+}
+
+function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
+  const t = section.dataset;
+  const status = section.querySelector(".kbs-page__status");
+  const suggest = section.querySelector(".kbs-page__suggest");
+  const filters = section.querySelector(".kbs-page__filters");
+  const list = section.querySelector(".kbs-page__list");
+  const more = section.querySelector(".kbs-page__more");
+  const empty = section.querySelector(".kbs-page__empty");
+  const inputs = boxes.map((f) => f.querySelector(".kbs__input")).filter(Boolean);
+  const state = { q: "", cat: "", limit: PAGE_STEP };
+  let timer = 0, seq = 0;
+
+  const readUrl = () => {
+    const p = new URLSearchParams(location.search);
+    state.q = p.get("q") || "";
+    state.cat = p.get("cat") || "";
+    state.limit = PAGE_STEP;
+    for (const i of inputs) i.value = state.q;
+  };
+  const writeUrl = (push) => {
+    const url = new URL(location.href);
+    url.search = "";
+    if (state.q.trim()) url.searchParams.set("q", state.q.trim());
+    if (state.cat) url.searchParams.set("cat", state.cat);
+    history[push ? "pushState" : "replaceState"](null, "", url);
+  };
+
+  function renderFilters(res) {
+    filters.replaceChildren();
+    const cats = res.categories.filter((c) => c.slug);
+    filters.hidden = cats.length < 2 && !state.cat;
+    if (filters.hidden) return;
+    const all = cats.reduce((n, c) => n + c.count, 0);
+    for (const c of [{ slug: "", title: t.searchFilterAll, count: all }, ...cats]) {
+      const b = el("button", { type: "button", class: "kbs-page__filter", "aria-pressed": String(c.slug === state.cat) },
+        c.title || c.slug, " ", el("span", { class: "kbs-page__count", text: `(${c.count})` }));
+      b.addEventListener("click", () => { state.cat = c.slug; state.limit = PAGE_STEP; writeUrl(true); render(); });
+      filters.append(b);
+    }
+  }
+
+  function renderHits(res) {
+    list.replaceChildren(...res.results.map((hit) => {
+      const meta = [hit.category, hit.section].filter(Boolean).join(" › ");
+      return el("li", { class: "kbs-page__hit" },
+        el("a", { href: hitUrl(hit), class: "kbs-page__link" },
+          el("span", { class: "kbs-page__title" }, marked(hit.title, hit.titleMarks))),
+        meta ? el("p", { class: "kbs-page__meta", text: meta }) : "",
+        hit.snippet ? el("p", { class: "kbs-page__snippet" }, marked(hit.snippet, hit.marks)) : "");
+    }));
+  }
+
+  async function render(final = false) {
+    const q = state.q;
+    const mine = ++seq;
+    if (!q.trim()) {
+      status.textContent = t.searchPrompt || "";
+      [suggest, filters, more, empty].forEach((n) => { n.hidden = true; });
+      list.replaceChildren();
+      return;
+    }
+    try {
+      const res = await client.query(q, { lang, limit: state.limit, category: state.cat });
+      const suggestion = await client.suggest(q, { lang });
+      if (mine !== seq) return;
+      const total = res.categories.reduce((n, c) => n + c.count, 0);
+      status.textContent = !res.total
+        ? fmt(t.searchNoResults, { query: q.trim() })
+        : state.cat
+          ? fmt(t.searchCountFiltered, { count: res.total, total, query: q.trim() })
+          : fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: q.trim() });
+      suggest.replaceChildren();
+      suggest.hidden = !suggestion;
+      if (suggestion) {
+        const [before, after] = fmt(t.searchDidYouMean, { suggestion: "\u0000" }).split("\u0000");
+        const link = el("a", { href: `?q=${encodeURIComponent(suggestion)}`, text: suggestion });
+        link.addEventListener("click", (e) => { e.preventDefault(); state.q = suggestion; for (const i of inputs) i.value = suggestion; writeUrl(true); render(true); });
+        suggest.append(before, link, after);
+      }
+      renderFilters(res);
+      renderHits(res);
+      more.hidden = res.total <= state.limit;
+      empty.hidden = total > 0;
+      if (total) zero.cancel(); else if (final) zero.now(q); else zero.later(q);
+    } catch {
+      if (mine === seq) status.textContent = t.searchUnavailable || "";
+    }
+  }
+
+  for (const form of boxes) {
+    const input = form.querySelector(".kbs__input");
+    if (!input) continue;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { state.q = input.value; state.limit = PAGE_STEP; writeUrl(false); render(); }, DEBOUNCE_MS);
+    });
+    input.addEventListener("keydown", (e) => { if (e.key === "Escape" && input.value) { input.value = ""; state.q = ""; writeUrl(false); render(); } });
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      clearTimeout(timer);
+      state.q = input.value;
+      state.limit = PAGE_STEP;
+      writeUrl(true);
+      render(true);
+    });
+  }
+  more.addEventListener("click", () => {
+    const first = list.children.length;
+    state.limit += PAGE_STEP;
+    render().then(() => list.children[first]?.querySelector("a")?.focus());
+  });
+  addEventListener("popstate", () => { readUrl(); render(true); });
+  readUrl();
+  render(true);
+}

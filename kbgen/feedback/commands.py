@@ -1,0 +1,164 @@
+"""``kbgen feedback serve`` and ``kbgen feedback report``: options in, one library call out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from kbgen.feedback.collector import CollectorSettings
+from kbgen.feedback.errors import FeedbackError
+from kbgen.feedback.manifest import load_manifest
+from kbgen.feedback.report_render import FORMATS
+from kbgen.feedback.store import DEFAULT_DB_URL
+
+log = logging.getLogger(__name__)
+
+db_option = click.option(
+    "--db",
+    "db_url",
+    default=DEFAULT_DB_URL,
+    show_default=True,
+    envvar="KBGEN_FEEDBACK_DB",
+    help="Database URL: sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@HOST/DB "
+    "(env KBGEN_FEEDBACK_DB).",
+)
+
+
+@click.group("feedback")
+def feedback_group() -> None:
+    """Collect "Was this helpful?" votes and report on them."""
+
+
+@feedback_group.command("serve")
+@db_option
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="site",
+    show_default=True,
+    help="The built site (its assets/kbgen/articles.json lists "
+    "the articles votes are accepted for).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8750, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--origin",
+    "origins",
+    multiple=True,
+    metavar="URL",
+    help="A browser origin allowed to post (repeatable); the manifest's site_url "
+    "is always allowed.",
+)
+@click.option(
+    "--vote-limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Votes per article, language, client and UTC day.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1",
+    show_default=True,
+    help="Proxies whose X-Forwarded-For/-Proto headers are trusted (comma-separated, "
+    "'*' for any): the client address is taken from them.",
+)
+@click.option(
+    "--test-client-header",
+    is_flag=True,
+    help="Load tests only, never in production: identify clients by the X-Kbgen-Test-Client "
+    "header instead of their address (anyone could then dodge the rate limit).",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["debug", "info", "warning", "error"]),
+)
+def serve(
+    db_url: str,
+    site_dir: Path,
+    host: str,
+    port: int,
+    origins: tuple[str, ...],
+    vote_limit: int,
+    forwarded_allow_ips: str,
+    test_client_header: bool,
+    log_level: str,
+) -> None:
+    """Run the feedback collector (HTTP)."""
+    import uvicorn
+
+    from kbgen.feedback.app import create_app
+
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    settings = CollectorSettings(
+        db_url=db_url,
+        site_dir=site_dir,
+        origins=origins,
+        vote_limit=vote_limit,
+        test_client_header=test_client_header,
+    )
+    app = create_app(settings)
+    log.info(
+        "Collector on http://%s:%d, database %s", host, port, app.state.collector.store.safe_url
+    )
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        # Access logs would record every visitor's IP address in clear.
+        access_log=False,
+        server_header=False,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
+
+
+@feedback_group.command("report")
+@db_option
+@click.option(
+    "--since",
+    default="30d",
+    show_default=True,
+    help="Window: 30d, 8w, a date (2025-01-31) or 'all'.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The built site, for article titles and URLs.",
+)
+def report(db_url: str, since: str, fmt: str, output: Path | None, site_dir: Path | None) -> None:
+    """Write the feedback report (HTML, CSV or JSON)."""
+    from kbgen.feedback.report import build_report, parse_since
+    from kbgen.feedback.report_render import render
+    from kbgen.feedback.store import Store
+
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    first_day = parse_since(since, now.date())
+    manifest = load_manifest(site_dir) if site_dir else None
+    store = Store(db_url)
+    try:
+        text = render(build_report(store, manifest, since=first_day, now=now), fmt)
+    finally:
+        store.close()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise FeedbackError(f"Cannot write the report to {output}: {exc}") from exc
+    click.echo(f"Wrote {output}", err=True)

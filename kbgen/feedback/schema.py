@@ -1,0 +1,96 @@
+"""The collector's tables as the code queries them (the current schema version).
+
+The migrations in :mod:`kbgen.feedback.migrations` create and evolve these tables; a test
+checks that a freshly migrated database matches this module, so they cannot drift apart.
+
+No table holds an IP address or anything derived from one for longer than a day:
+``rate_counters`` keys clients by an HMAC with the day's salt, and both are purged daily.
+Times are naive UTC.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData()
+
+schema_version = Table(
+    "kbgen_schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", String(200), nullable=False),
+    Column("applied_at", DateTime, nullable=False),
+)
+
+votes = Table(
+    "kbgen_votes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("article_id", String(100), nullable=False),
+    Column("lang", String(16), nullable=False),
+    Column("revision", String(64), nullable=False),
+    Column("helpful", Boolean, nullable=False),
+    # "js" (in-place POST) or "form" (no-JS confirm page): tells whether the no-JS path is used.
+    Column("channel", String(8), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    # SHA-256 of the token that lets the voter add a follow-up; the token itself is not kept.
+    Column("token_hash", String(64), nullable=True, unique=True),
+    Index("ix_kbgen_votes_article_day", "article_id", "lang", "day"),
+    Index("ix_kbgen_votes_day", "day"),
+)
+
+followups = Table(
+    "kbgen_followups",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("vote_id", Id, ForeignKey("kbgen_votes.id"), nullable=False, unique=True),
+    Column("reason", String(32), nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_kbgen_followups_day", "day"),
+)
+
+zero_results = Table(
+    "kbgen_zero_results",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("query", String(200), nullable=False),
+    Column("lang", String(16), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_kbgen_zero_results_day", "day"),
+)
+
+salts = Table(
+    "kbgen_salts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("salt", String(64), nullable=False),
+)
+
+rate_counters = Table(
+    "kbgen_rate_counters",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("client", String(64), primary_key=True),
+    Column("scope", String(160), primary_key=True),
+    Column("count", Integer, nullable=False),
+)

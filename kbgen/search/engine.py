@@ -1,0 +1,298 @@
+"""Answering queries from the Whoosh index — the reference the browser client reproduces.
+
+Scoring. Whoosh's BM25F gives each (field, term, document) a score that depends only on
+statistics fixed at build time; a term's contribution to a document is the sum of its field
+scores times the field weights, added in :data:`SCORED_FIELDS` order. :func:`term_scores` is the
+single place computing it: the static export stores exactly these floats.
+
+Query semantics (identical in ``search.js``):
+
+* each query word becomes a *group* of alternative terms: its own analysed terms, the terms of
+  configured synonyms and, for the word being typed (``prefix=True``), the terms of the most
+  frequent corpus words it starts; a document's group score is the best alternative's
+  contribution (synonyms do not add up);
+* a document's score is the sum of its group scores, in query order;
+* ``mode="coord"`` (default) multiplies the score by the share of groups the document
+  matches (Lucene's classic coordination factor): documents answering more of the question
+  rise, yet a strong partial match still shows up; ``"and"`` keeps only documents matching
+  every group, falling back to OR when none does; ``"or"`` ranks by the plain sum. On the dev
+  FAQ set coord beats both (see docs/search.md for the figures);
+* ties go to the document whose id sorts first (then language), so the order is stable and
+  independent of the index's history.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.searching import Searcher
+
+from kbgen.search.analysis import fold, query_words, tokenize, word_terms
+from kbgen.search.indexer import lang_dirs, saved_settings
+from kbgen.search.model import Hit, SearchError, SearchSettings
+from kbgen.search.schema import BM25_B, BM25_K1, SCORED_FIELDS
+
+MAX_GROUPS = 32  # longer queries are cut: bounds work for pasted text
+PREFIX_EXPANSIONS = 8  # completions of the word being typed that take part in the query
+PREFIX_MIN_CHARS = 2
+_ENDS_IN_WORD = re.compile(r"[^\W_]\Z")
+
+
+def weighting() -> scoring.BM25F:
+    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
+
+
+def term_scores(searcher: Searcher, term: str, weights: dict[str, float]) -> dict[int, float]:
+    """Whoosh docnum → the term's weighted BM25F contribution, summed over fields in order."""
+    reader = searcher.reader()
+    out: dict[int, float] = {}
+    for name in SCORED_FIELDS:
+        weight = weights.get(name, 0.0)
+        if not weight or (name, term) not in reader:
+            continue
+        matcher = searcher.postings(name, term)
+        while matcher.is_active():
+            docnum = matcher.id()
+            # Same operation as Whoosh's boosted Term query: score() * boost.
+            out[docnum] = out.get(docnum, 0.0) + matcher.score() * weight
+            matcher.next()
+    return out
+
+
+def synonym_table(synonyms: list[list[str]], lang: str) -> dict[str, tuple[str, ...]]:
+    """term → other terms of its synonym groups (single-word entries only)."""
+    table: dict[str, set[str]] = {}
+    for group in synonyms:
+        terms: set[str] = set()
+        for entry in group:
+            words = [word_terms(fold(w, lang), lang) for w in tokenize(entry)]
+            words = [w for w in words if w]
+            if len(words) == 1:  # a phrase cannot be matched word by word; skip it
+                terms.update(words[0])
+        for term in terms:
+            table.setdefault(term, set()).update(terms - {term})
+    return {t: tuple(sorted(alts)) for t, alts in sorted(table.items()) if alts}
+
+
+@dataclass
+class Vocabulary:
+    """Folded corpus words with document frequencies and display forms (for completion)."""
+
+    keys: list[str] = field(default_factory=list)
+    entries: dict[str, tuple[str, int]] = field(default_factory=dict)  # key → (display, df)
+
+    @classmethod
+    def from_searcher(cls, searcher: Searcher, lang: str) -> Vocabulary:
+        reader = searcher.reader()
+        best: dict[str, tuple[str, int, int]] = {}  # key → (display, df_sum, display_df)
+        for word in reader.field_terms("words"):
+            df = reader.doc_frequency("words", word)
+            key = fold(word, lang)
+            display, total, top = best.get(key, (word, 0, -1))
+            if df > top or (df == top and word < display):
+                display, top = word, df
+            best[key] = (display, total + df, top)
+        entries = {k: (v[0], v[1]) for k, v in best.items()}
+        return cls(keys=sorted(entries), entries=entries)
+
+    def completions(self, prefix: str, limit: int) -> list[str]:
+        """Keys starting with ``prefix``, most frequent first, then alphabetical."""
+        start = bisect.bisect_left(self.keys, prefix)
+        found = []
+        for key in self.keys[start:]:
+            if not key.startswith(prefix):
+                break
+            found.append(key)
+        found.sort(key=lambda k: (-self.entries[k][1], k))
+        return found[:limit]
+
+
+def plan_groups(
+    query: str,
+    lang: str,
+    synonyms: dict[str, tuple[str, ...]],
+    vocabulary: Vocabulary | None = None,
+) -> list[tuple[str, ...]]:
+    """The query's term groups, deduplicated, in query order (see the module docstring)."""
+    words = query_words(query, lang)
+    typing = vocabulary is not None and bool(_ENDS_IN_WORD.search(query))
+    groups: list[tuple[str, ...]] = []
+    for index, (folded, terms) in enumerate(words):
+        alts = list(terms)
+        if typing and index == len(words) - 1 and len(folded) >= PREFIX_MIN_CHARS:
+            assert vocabulary is not None
+            for key in vocabulary.completions(folded, PREFIX_EXPANSIONS):
+                alts.extend(word_terms(key, lang))
+        for term in list(alts):
+            alts.extend(synonyms.get(term, ()))
+        group = tuple(sorted(set(alts)))
+        if group and group not in groups:
+            groups.append(group)
+        if len(groups) >= MAX_GROUPS:
+            break
+    return groups
+
+
+def rank(
+    groups: list[tuple[str, ...]],
+    postings: dict[str, dict[int, float]],
+    mode: str,
+) -> list[tuple[int, float, int]]:
+    """(docnum, score, groups matched) for every candidate, unsorted."""
+    scores: dict[int, float] = {}
+    matched: dict[int, int] = {}
+    for group in groups:
+        best: dict[int, float] = {}
+        for term in group:
+            for doc, value in postings.get(term, {}).items():
+                if value > best.get(doc, -1.0):
+                    best[doc] = value
+        for doc, value in best.items():
+            scores[doc] = scores.get(doc, 0.0) + value
+            matched[doc] = matched.get(doc, 0) + 1
+    total = len(groups)
+    if mode == "coord":
+        return [(d, s * (matched[d] / total), matched[d]) for d, s in scores.items()]
+    docs = [(d, s, matched[d]) for d, s in scores.items()]
+    if mode == "and":
+        every = [item for item in docs if item[2] == total]
+        docs = every or docs
+    return docs
+
+
+class LangIndex:
+    """An open language index with the per-index data queries need."""
+
+    def __init__(self, lang: str, path: Path):
+        self.lang = lang
+        self.ix = whoosh_index.open_dir(str(path))
+        self.searcher = self.ix.searcher(weighting=weighting())
+        self._vocabulary: Vocabulary | None = None
+        self.ids: list[str] = [f["id"] for f in self._stored()]
+
+    def _stored(self) -> Iterator[dict]:
+        reader = self.searcher.reader()
+        for docnum in range(reader.doc_count_all()):
+            if reader.is_deleted(docnum):
+                yield {"id": None}
+            else:
+                yield reader.stored_fields(docnum)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary.from_searcher(self.searcher, self.lang)
+        return self._vocabulary
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.ix.close()
+
+
+class Engine:
+    """Keeps language indexes open across queries (the bench and tests ask many)."""
+
+    def __init__(self, index_dir: Path | str, settings: SearchSettings | None = None):
+        self.settings = settings or saved_settings(Path(index_dir))
+        self.index_dir = Path(index_dir)
+        found = lang_dirs(self.index_dir)
+        if not found:
+            raise SearchError(f"no search index in {self.index_dir}; run `kbgen build` first")
+        try:
+            self.langs = {lang: LangIndex(lang, path) for lang, path in found.items()}
+        except Exception as exc:
+            raise SearchError(
+                f"search index in {self.index_dir} cannot be read ({exc}); "
+                "delete the folder and run `kbgen build`"
+            ) from exc
+        self._synonyms = {lang: synonym_table(self.settings.synonyms, lang) for lang in self.langs}
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for index in self.langs.values():
+            index.close()
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = 10,
+        lang: str | None = None,
+        prefix: bool = False,
+        category: str | None = None,
+    ) -> list[Hit]:
+        if lang is not None and lang not in self.langs:
+            return []
+        chosen = [lang] if lang else sorted(self.langs)
+        weights = self.settings.field_weights()
+        mode = self.settings.mode
+        ranked: list[tuple[tuple, str, int, float]] = []
+        for code in chosen:
+            index = self.langs[code]
+            groups = plan_groups(
+                query, code, self._synonyms[code], index.vocabulary if prefix else None
+            )
+            terms = {t for g in groups for t in g}
+            postings = {t: term_scores(index.searcher, t, weights) for t in sorted(terms)}
+            for doc, score, _ in rank(groups, postings, mode):
+                ranked.append(((-score, code, index.ids[doc]), code, doc, score))
+        ranked.sort(key=lambda item: item[0])
+        hits: list[Hit] = []
+        for _, code, doc, score in ranked:
+            stored = self.langs[code].searcher.stored_fields(doc)
+            if category and stored.get("category_slug") != category:
+                continue
+            hits.append(
+                Hit(
+                    id=stored["id"],
+                    lang=code,
+                    title=stored["title"],
+                    url=stored["url"],
+                    score=score,
+                    category=stored.get("category", ""),
+                    category_slug=stored.get("category_slug", ""),
+                )
+            )
+            if limit is not None and len(hits) >= limit:
+                break
+        return hits
+
+
+def search(
+    settings_or_index_dir: SearchSettings | Path | str,
+    query: str,
+    *,
+    limit: int = 10,
+    lang: str | None = None,
+    prefix: bool = False,
+    category: str | None = None,
+) -> list[Hit]:
+    """Rank published articles for ``query``; see the module docstring for the semantics."""
+    if isinstance(settings_or_index_dir, SearchSettings):
+        settings = settings_or_index_dir
+    else:  # a bare folder: rank with the settings of the build that wrote it
+        settings = saved_settings(Path(settings_or_index_dir))
+    with Engine(settings.index_dir, settings) as engine:
+        return engine.search(query, limit=limit, lang=lang, prefix=prefix, category=category)
+
+
+def iter_terms(searcher: Searcher) -> Iterable[str]:
+    """Every term of the scored fields, sorted and unique."""
+    reader = searcher.reader()
+    terms: set[str] = set()
+    for name in SCORED_FIELDS:
+        with contextlib.suppress(KeyError):
+            terms.update(reader.field_terms(name))
+    return sorted(terms)

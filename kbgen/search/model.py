@@ -1,0 +1,132 @@
+"""What the search layer takes and gives: plain data, no Whoosh types."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_WEIGHTS: dict[str, float] = {"title": 3.0, "keywords": 2.8, "section": 1.5, "body": 1.0}
+
+
+class SearchError(Exception):
+    """A search index problem a user can act on (missing index, bad settings, bad docs)."""
+
+
+@dataclass
+class SearchDoc:
+    """One published article, prepared by the site layer (drafts are never passed)."""
+
+    id: str
+    lang: str
+    title: str
+    url: str
+    keywords: list[str]
+    category: str
+    category_slug: str
+    section: str
+    body: str
+    promoted: bool = False
+
+    @property
+    def revision(self) -> str:
+        """Hash of everything the index stores: equal revisions need no re-indexing."""
+        payload = json.dumps(
+            [
+                self.id,
+                self.lang,
+                self.title,
+                self.url,
+                list(self.keywords),
+                self.category,
+                self.category_slug,
+                self.section,
+                self.body,
+                self.promoted,
+            ],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+@dataclass
+class SearchSettings:
+    """Search configuration; weights and synonyms apply at query time (no re-index needed)."""
+
+    index_dir: Path = field(default_factory=lambda: Path("search_index"))
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    synonyms: list[list[str]] = field(default_factory=list)
+    snippet_chars: int = 480  # body text kept per article for result snippets in the browser
+    mode: str = "coord"  # query semantics, see kbgen/search/engine.py and docs/search.md
+
+    QUERY_KEYS = ("weights", "synonyms", "mode")  # saved with the index for `kbgen search`
+
+    def __post_init__(self) -> None:
+        self.index_dir = Path(self.index_dir)
+        unknown = sorted(set(self.weights) - set(DEFAULT_WEIGHTS))
+        if unknown:
+            raise SearchError(
+                f"Config value 'search.weights': unknown field(s) {', '.join(unknown)}; "
+                f"expected some of {', '.join(DEFAULT_WEIGHTS)}"
+            )
+        bad = sorted(k for k, v in self.weights.items() if not (v >= 0 and v < 1e6))
+        if bad:
+            raise SearchError(
+                f"Config value 'search.weights': weight of {', '.join(bad)} must be a number "
+                "between 0 and 1000000"
+            )
+        if self.mode not in ("coord", "or", "and"):
+            raise SearchError(
+                f"Config value 'search.mode': expected one of coord, or, and; got {self.mode!r}"
+            )
+
+    def query_settings(self) -> dict[str, object]:
+        return {"weights": self.field_weights(), "synonyms": self.synonyms, "mode": self.mode}
+
+    def field_weights(self) -> dict[str, float]:
+        """Weights of all indexed fields, defaults filled in."""
+        return {name: float(self.weights.get(name, w)) for name, w in DEFAULT_WEIGHTS.items()}
+
+
+@dataclass
+class IndexStats:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rebuilt: bool = False
+    rebuilt_langs: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+
+@dataclass
+class ExportStats:
+    files: int = 0
+    bytes: int = 0
+    docs: int = 0
+    terms: int = 0
+    langs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    id: str
+    lang: str
+    title: str
+    url: str
+    score: float
+    category: str = ""
+    category_slug: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "lang": self.lang,
+            "title": self.title,
+            "url": self.url,
+            "score": self.score,
+        }
