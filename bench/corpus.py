@@ -1200,7 +1200,9 @@ def _structure(
     rng = random.Random(f"{seed}:structure:{lang}:{n_lang}")
     writer = Writer(lang, rng)
     L = LANGUAGES[lang]
-    n_cat = max(1, min(24, round(math.sqrt(n_lang) / 5)))
+    # A fixed number of categories from ~1,000 articles on (12 per language): help centers grow
+    # by sections and articles, and page sizes of different N stay comparable.
+    n_cat = max(1, min(12, n_lang // 40))
     weights = [rng.uniform(0.5, 1.5) for _ in range(n_cat)]
     sizes = _split(n_lang, weights)
     folders: list[Folder] = []
@@ -1212,12 +1214,22 @@ def _structure(
             cat_slug, base, writer.fill(rng.choice(L.meta)), c * n_langs + lang_pos + 1, lang
         )
         folders.append(cat)
+        first = len(placement)  # index k of the category's first article
+        members = range(first, first + size)
+        # About 10 % of the articles sit in the category itself, the rest in sections. Whether
+        # an article is one of them depends on (seed, lang, k) only, so an article keeps its
+        # folder depth (and its pages their relative URLs) at every N.
+        top = [k for k in members if random.Random(f"{seed}:depth:{lang}:{k}").random() < 0.1]
         n_sec = 0 if size < 12 else max(1, min(40, round(size / rng.uniform(15, 40))))
-        root = size if n_sec == 0 else round(size * rng.uniform(0.0, 0.15))
-        placement += [(cat_slug, i + 1) for i in range(root)]
+        if n_sec == 0:
+            top = list(members)
+        top_set = set(top)
+        rest = [k for k in members if k not in top_set]
+        slots: dict[int, tuple[str, int]] = {k: (cat_slug, i + 1) for i, k in enumerate(top)}
         if n_sec:
-            sec_sizes = _split(size - root, [rng.uniform(0.4, 1.6) for _ in range(n_sec)])
+            sec_sizes = _split(len(rest), [rng.uniform(0.4, 1.6) for _ in range(n_sec)])
             sec_used: set[str] = set()
+            start = 0
             for s, sec_size in enumerate(sec_sizes):
                 joined = "{N} und {N}" if lang == "de" else "{N} and {N}"
                 title = writer.fill("{N}" if rng.random() < 0.6 else joined)
@@ -1225,7 +1237,10 @@ def _structure(
                 folders.append(
                     Folder(sec_slug, title, writer.fill(rng.choice(L.meta)), s + 1, lang, cat_slug)
                 )
-                placement += [(sec_slug, i + 1) for i in range(sec_size)]
+                for i, k in enumerate(rest[start : start + sec_size]):
+                    slots[k] = (sec_slug, i + 1)
+                start += sec_size
+        placement += [slots[k] for k in members]
     return folders, placement
 
 

@@ -54,11 +54,19 @@ def kbgen_executable() -> str:
 def kbgen() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the installed ``kbgen`` command as a user would: ``kbgen("check", cwd=project)``."""
 
-    def run(*args: str, cwd: Path | str | None = None, env: dict[str, str] | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    def run(
+        *args: str,
+        cwd: Path | str | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 300,
+    ) -> subprocess.CompletedProcess[str]:
         environ = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
         return subprocess.run(
-            [kbgen_executable(), *args], cwd=cwd, env=environ, capture_output=True, text=True,
+            [kbgen_executable(), *args],
+            cwd=cwd,
+            env=environ,
+            capture_output=True,
+            text=True,
             timeout=timeout,
         )
 
@@ -123,12 +131,15 @@ class Project:
 
     def html(self, rel_url: str) -> Document:
         """The built page at a site-relative URL, e.g. ``versand/lieferzeit/``."""
-        path = self.site / rel_url if rel_url.endswith(".html") else self.site / rel_url / "index.html"
+        path = (
+            self.site / rel_url if rel_url.endswith(".html") else self.site / rel_url / "index.html"
+        )
         return Document.parse(path.read_text(encoding="utf-8"))
 
 
-def article(title: str | None = "Wo ist mein Paket?", body: str = "Die Antwort steht hier.",
-            **meta: Any) -> str:  # fmt: skip
+def article(
+    title: str | None = "Wo ist mein Paket?", body: str = "Die Antwort steht hier.", **meta: Any
+) -> str:
     """The text of an article file with front matter (values are written as YAML flow text)."""
     import yaml
 
@@ -137,8 +148,14 @@ def article(title: str | None = "Wo ist mein Paket?", body: str = "Die Antwort s
     return f"---\n{front}---\n\n{body}\n"
 
 
-def _new_project(root: Path, files: dict[str, str | bytes] | None = None, *,
-                 site_url: str | None = None, language: str = "de", **options: Any) -> Project:  # fmt: skip
+def _new_project(
+    root: Path,
+    files: dict[str, str | bytes] | None = None,
+    *,
+    site_url: str | None = None,
+    language: str = "de",
+    **options: Any,
+) -> Project:
     import yaml
 
     root.mkdir(parents=True, exist_ok=True)
@@ -187,8 +204,21 @@ def write_article() -> Callable[..., str]:
 
 # -- reading built HTML (stdlib only) --------------------------------------------------------
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}  # fmt: skip
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 @dataclass
@@ -217,7 +247,9 @@ class Element:
                 yield child
                 yield from child.iter()
 
-    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Element]:
+    def find_all(
+        self, tag: str | None = None, cls: str | None = None, **attrs: str
+    ) -> list[Element]:
         found = []
         for el in self.iter():
             if tag and el.tag != tag:
@@ -305,7 +337,9 @@ def demo_config_copy(target: Path) -> Path:
         r"(?m)^(\s+index_dir:).*$", lambda m: f"{m.group(1)} {target / 'search_index'}", text
     )
     if count == 0:  # the option may be left at its default
-        text = text.replace("      search:\n", f"      search:\n        index_dir: {target / 'search_index'}\n", 1)
+        text = text.replace(
+            "      search:\n", f"      search:\n        index_dir: {target / 'search_index'}\n", 1
+        )
     config = target / "mkdocs.yml"
     config.write_text(text, encoding="utf-8")
     return config
@@ -323,7 +357,13 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory, kbgen: Callable[..., An
     config = demo_config_copy(project)
     site = project / "site"
     result = kbgen(
-        "build", "-f", str(config), "--articles", str(REPO / "articles"), "--site-dir", str(site),
+        "build",
+        "-f",
+        str(config),
+        "--articles",
+        str(REPO / "articles"),
+        "--site-dir",
+        str(site),
         cwd=project,
     )
     return DemoBuild(project, site, result)
@@ -339,7 +379,7 @@ def demo_site(demo_build: DemoBuild) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, *args: Any) -> None:
         pass
 
     def handle(self) -> None:
@@ -365,9 +405,12 @@ def demo_server(demo_site: Path) -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """Debian's Chromium through Playwright. Skips without it, except in CI where it must exist."""
+    """Debian's Chromium through Playwright. Skips without it, except in CI where it must exist.
+
+    Module-scoped on purpose: Playwright's sync API runs an event loop while it is started, and
+    other test modules start their own; only one may run at a time."""
     if not CHROMIUM.exists():
         message = f"browser tests need Debian Chromium at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI"):

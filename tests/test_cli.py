@@ -97,7 +97,9 @@ def test_check_errors_exit_1(make_project, kbgen) -> None:
     project = make_project({"versand/kaputt.md": ERROR, "versand/paket.md": GOOD})
     result = kbgen("check", cwd=project.root)
     assert result.returncode == 1
-    assert result.stdout.startswith("articles/versand/kaputt.md:2: error: malformed YAML front matter")
+    assert result.stdout.startswith(
+        "articles/versand/kaputt.md:2: error: malformed YAML front matter"
+    )
     assert len(result.stdout.splitlines()) == 1
     no_traceback(result)
 
@@ -123,16 +125,23 @@ def test_usage_and_configuration_errors_exit_2(make_project, run, args, message)
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ("site_name: x\ndocs_dir: articles\ntheme: {name: material}\nplugins: [search]\n",
-         "the 'kbgen' plugin is not enabled"),
+        (
+            "site_name: x\ndocs_dir: articles\ntheme: {name: material}\nplugins: [search]\n",
+            "the 'kbgen' plugin is not enabled",
+        ),
         ("site_name: [x\n", "error parsing the configuration file"),
-        ("site_name: x\ndocs_dir: articles\ntheme: {name: material}\nplugins:\n  - kbgen:\n"
-         "      toc_min_headings: drei\n", "toc_min_headings"),
+        (
+            "site_name: x\ndocs_dir: articles\ntheme: {name: material}\nplugins:\n  - kbgen:\n"
+            "      toc_min_headings: drei\n",
+            "toc_min_headings",
+        ),
         ("site_name: x\ndocs_dir: fehlt\ntheme: {name: material}\nplugins: [kbgen]\n", "fehlt"),
-        ("site_name: x\ndocs_dir: articles\ntheme: {name: mkdocs}\nplugins: [kbgen]\n",
-         "kbgen needs theme 'material'"),
+        (
+            "site_name: x\ndocs_dir: articles\ntheme: {name: mkdocs}\nplugins: [kbgen]\n",
+            "kbgen needs theme 'material'",
+        ),
     ],
-)  # fmt: skip
+)
 def test_broken_configuration_exits_2_with_the_reason(make_project, run, config, message) -> None:
     project = make_project({"versand/paket.md": GOOD})
     project.config.write_text(config, encoding="utf-8")
@@ -145,7 +154,8 @@ def test_broken_configuration_exits_2_with_the_reason(make_project, run, config,
 def test_build_with_a_configuration_error_exits_2(make_project, run) -> None:
     project = make_project({"versand/paket.md": GOOD})
     project.config.write_text(
-        "site_name: x\ndocs_dir: articles\ntheme: {name: mkdocs}\nplugins: [kbgen]\n", encoding="utf-8"
+        "site_name: x\ndocs_dir: articles\ntheme: {name: mkdocs}\nplugins: [kbgen]\n",
+        encoding="utf-8",
     )
     result = run("build", cwd=project.root)
     assert result.returncode == 2
@@ -165,7 +175,9 @@ def test_check_json_is_machine_readable(make_project) -> None:
 
 
 def test_check_verbose_lists_info(make_project) -> None:
-    project = make_project({"a.md": "---\ntitle: a\nautor: Maria\nreview_by: 2020-01-01\n---\nText.\n"})
+    project = make_project(
+        {"a.md": "---\ntitle: a\nautor: Maria\nreview_by: 2020-01-01\n---\nText.\n"}
+    )
     quiet = CliRunner().invoke(cli, ["check", "-f", str(project.config)])
     assert quiet.exit_code == 0 and quiet.stdout == ""
     verbose = CliRunner().invoke(cli, ["check", "-v", "-f", str(project.config)])
@@ -184,8 +196,9 @@ def test_build_writes_the_site_and_says_where(make_project, run) -> None:
     project = make_project({"versand/paket.md": GOOD})
     result = run("build", cwd=project.root)
     assert result.returncode == 0, result.stderr
-    assert re.search(rf"kbgen: built 1 articles into {re.escape(str(project.site))} in [\d.]+ s",
-                     result.stderr)  # fmt: skip
+    assert re.search(
+        rf"kbgen: built 1 articles into {re.escape(str(project.site))} in [\d.]+ s", result.stderr
+    )
     assert (project.site / "versand" / "paket" / "index.html").is_file()
     assert log_lines(result.stderr) == []
 
@@ -278,9 +291,11 @@ def test_new_writes_a_complete_draft_and_prints_its_path(demo_copy, run) -> None
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["", "--category", "versand"], "the title is empty"),
-     (["Titel", "--category", "../../etc"], "outside the articles folder")],
-)  # fmt: skip
+    [
+        (["", "--category", "versand"], "the title is empty"),
+        (["Titel", "--category", "../../etc"], "outside the articles folder"),
+    ],
+)
 def test_new_refuses_bad_input_without_traceback(demo_copy, run, args, message) -> None:
     result = run("new", *args, cwd=demo_copy)
     assert result.returncode != 0

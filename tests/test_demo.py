@@ -93,9 +93,10 @@ def test_every_category_and_section_page_lists_its_articles(site, parse_html) ->
         main = doc.one("article", "md-content__inner")
         assert main.one("h1").text == meta["title"], folder
         expected = {
-            url_of(rel) for rel, m in articles.items()
+            url_of(rel)
+            for rel, m in articles.items()
             if rel.startswith(folder + "/") and not m.get("draft")
-        }  # fmt: skip
+        }
         listed = {
             posixpath.normpath(posixpath.join(folder, unquote(urlsplit(href).path))) + "/"
             for ul in main.find_all("ul", "kb-list")
@@ -153,9 +154,14 @@ def test_every_stylesheet_script_and_image_exists(site, parse_html) -> None:
 
 def test_check_is_clean_on_the_demo(demo_build, kbgen) -> None:
     result = kbgen(
-        "check", "--strict", "-f", str(demo_build.project / "mkdocs.yml"),
-        "--articles", str(ARTICLES), cwd=demo_build.project,
-    )  # fmt: skip
+        "check",
+        "--strict",
+        "-f",
+        str(demo_build.project / "mkdocs.yml"),
+        "--articles",
+        str(ARTICLES),
+        cwd=demo_build.project,
+    )
     assert result.returncode == 0, result.stdout
     assert result.stdout == ""
     assert result.stderr == "kbgen: 33 articles checked: 0 error(s), 0 warning(s)\n"
@@ -164,8 +170,16 @@ def test_check_is_clean_on_the_demo(demo_build, kbgen) -> None:
 def test_same_input_gives_a_byte_identical_site(site, demo_config, kbgen, tmp_path) -> None:
     config = demo_config(tmp_path)
     again = tmp_path / "site"
-    result = kbgen("build", "-f", str(config), "--articles", str(ARTICLES), "--site-dir", str(again),
-                   cwd=tmp_path)  # fmt: skip
+    result = kbgen(
+        "build",
+        "-f",
+        str(config),
+        "--articles",
+        str(ARTICLES),
+        "--site-dir",
+        str(again),
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     differences = []
 

@@ -33,9 +33,11 @@ class Folder:
         return f"{self.slug}/"
 
 
-@dataclass
+@dataclass(eq=False)
 class Article:
-    """One published or draft article, as read from its Markdown file."""
+    """One published or draft article, as read from its Markdown file.
+
+    Compared by identity: two files are two articles even with equal text."""
 
     id: str
     title: str

@@ -68,7 +68,8 @@ class HelpCenter:
         if len(members) <= limit + 1:
             return [a for a in members if a is not article]
         # Show the neighbourhood in the list's order, so nearby topics come first.
-        index = members.index(article)
+        # By identity: list.index() would compare whole articles field by field.
+        index = next(i for i, member in enumerate(members) if member is article)
         start = max(0, min(index - limit // 2, len(members) - limit - 1))
         window = members[start : start + limit + 1]
         return [a for a in window if a is not article][:limit]

@@ -19,6 +19,7 @@ The bytes depend only on the indexed content and the settings, not on the index'
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -36,7 +37,6 @@ from kbgen.search.engine import (
     LangIndex,
     iter_terms,
     synonym_table,
-    term_scores,
 )
 from kbgen.search.model import ExportStats, SearchSettings
 
@@ -113,7 +113,7 @@ def _lang_files(index: LangIndex, settings: SearchSettings) -> tuple[dict[str, b
 
     entries: dict[str, object] = {}
     for term in iter_terms(searcher):
-        scores = term_scores(searcher, term, weights)
+        scores = index.scores(term, weights)
         if scores:
             entries[term] = encode_postings(sorted((canonical[d], v) for d, v in scores.items()))
     files: dict[str, bytes] = {}
@@ -185,8 +185,12 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def export_static(settings: SearchSettings, out_dir: Path) -> ExportStats:
-    """Write the browser's search files for every language index to ``out_dir``."""
+def export_static(
+    settings: SearchSettings, out_dir: Path, *, engine: Engine | None = None
+) -> ExportStats:
+    """Write the browser's search files for every language index to ``out_dir``.
+
+    ``engine``: an open engine on ``settings.index_dir`` to reuse (and leave open)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stats = ExportStats()
@@ -198,7 +202,8 @@ def export_static(settings: SearchSettings, out_dir: Path) -> ExportStats:
         "langs": {},
     }
     keep = {MANIFEST}
-    with Engine(settings.index_dir, settings) as engine:
+    opened = contextlib.nullcontext(engine) if engine else Engine(settings.index_dir, settings)
+    with opened as engine:
         for lang, index in sorted(engine.langs.items()):
             files, meta = _lang_files(index, settings)
             target = out_dir / str(meta["dir"])

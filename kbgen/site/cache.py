@@ -32,7 +32,9 @@ def tree_digest(*folders: Path) -> str:
     """Content digest of template and asset folders (a theme edit rebuilds every page)."""
     sha = hashlib.sha256()
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        for path in sorted(
+            p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        ):
             sha.update(path.relative_to(folder).as_posix().encode())
             sha.update(path.read_bytes())
     return sha.hexdigest()[:20]
@@ -73,7 +75,9 @@ class BuildCache:
 
     def save_articles(self, key: str, entries: dict) -> None:
         payload = {"format": (FORMAT, __version__), "entries": entries}
-        self._write(f"articles-{key}.pickle", pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        self._write(
+            f"articles-{key}.pickle", pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        )
 
     # Page keys of the site last built into a folder.
 

@@ -238,20 +238,42 @@ def page_inputs(
         folders = hc.catalog.folders
         crumbs = [folders[s].title for s in (a.category, a.section) if s and s in folders]
         return [
-            "article", a.id, a.lang, a.title, a.revision, a.description, a.updated, a.tags,
-            a.promoted, str(a.path), crumbs, kb,
+            "article",
+            a.id,
+            a.lang,
+            a.title,
+            a.revision,
+            a.description,
+            a.updated,
+            a.tags,
+            a.promoted,
+            str(a.path),
+            crumbs,
+            kb,
         ]
     if model.kind == "home":
         return [
-            "home", model.title, model.markdown, [(c.folder.slug, c.count) for c in hc.categories],
-            [(a.id, a.title, a.url) for a in hc.loose], model.changed_on(),
+            "home",
+            model.title,
+            model.markdown,
+            [(c.folder.slug, c.count) for c in hc.categories],
+            [(a.id, a.title, a.url) for a in hc.loose],
+            model.changed_on(),
         ]
     if model.kind in ("category", "section"):
         members = model.section.articles if model.section else model.category.all_articles()
-        sections = [s.folder.slug for s in model.category.sections] if model.kind == "category" else []
+        sections = (
+            [s.folder.slug for s in model.category.sections] if model.kind == "category" else []
+        )
         return [
-            model.kind, model.src_uri, model.title, model.markdown, model.folder.description,
-            [(a.id, a.title, a.url, a.section) for a in members], sections, model.changed_on(),
+            model.kind,
+            model.src_uri,
+            model.title,
+            model.markdown,
+            model.folder.description,
+            [(a.id, a.title, a.url, a.section) for a in members],
+            sections,
+            model.changed_on(),
         ]
     return [model.kind, model.src_uri, model.title, model.markdown]
 

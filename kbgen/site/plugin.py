@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import time
 from pathlib import Path
 
@@ -45,7 +44,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.catalog: Catalog | None = None
         self.hc: HelpCenter | None = None
         self.models: dict[str, PageModel] = {}
-        self.related: dict[tuple[str, str], list[str]] = {}
         self.search = None
         self.timings: dict[str, float] = {}
         self.progress: Progress | None = None
@@ -106,38 +104,59 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 keep.append(File.generated(config, uri, abs_src_path=str(asset)))
         keep.append(File.generated(config, MANIFEST_URI, content=self._manifest(config)))
 
-        started = time.perf_counter()
         self.search = project.prepare_search(config, self.config, self.hc)
-        self.related = self.search.related if self.search else {}
-        self.timings["search_index"] = time.perf_counter() - started
-        self._plan_pages(config, keep)
+        if self.search is not None:
+            self.search.start_export(Path(config.site_dir))
+        self.expected = {f.dest_uri for f in keep} | STATIC_OUTPUTS
+        if self.previous_keys is not None:
+            # Which pages changed depends on the related lists: wait for them now.
+            self._plan_pages(config, keep)
+        else:
+            self.timings["pages_to_build"] = len(self.models)
+            self.progress = Progress(len(self.models))
         return keep
 
-    def _plan_pages(self, config: MkDocsConfig, files: Files) -> None:
-        """Key every page by its inputs; in an incremental build, mark unchanged pages clean."""
+    @property
+    def related(self) -> dict[tuple[str, str], list[str]]:
+        if self.search is None:
+            return {}
+        if "search_index" not in self.timings:
+            started = time.perf_counter()
+            self.search.related  # noqa: B018 - waits for the background index
+            self.timings["search_index_wait"] = time.perf_counter() - started
+            self.timings["search_index"] = self.timings["search_index_wait"]
+        return self.search.related
+
+    def _page_keys(self, config: MkDocsConfig) -> dict[str, str]:
+        """Every page keyed by its inputs (configuration, theme, what the page shows)."""
         assert self.hc is not None
         site = page_context.site_inputs(self.hc, self.lang, self.config.promoted_limit)
         base = cache_digest([project.fingerprint(config, self.config), site])
-        self.page_keys = {
-            uri: cache_digest([base, page_context.page_inputs(model, self.hc, self.config, self.lang, self.related)])
+        related = self.related
+        return {
+            uri: cache_digest(
+                [base, page_context.page_inputs(model, self.hc, self.config, self.lang, related)]
+            )
             for uri, model in self.models.items()
         }
-        self.expected = {f.dest_uri for f in files} | STATIC_OUTPUTS
-        todo = len(self.models)
-        if self.previous_keys is not None:
-            site_dir = Path(config.site_dir)
-            todo = 0
-            for file in files.documentation_pages():
-                key = self.page_keys.get(file.src_uri)
-                unchanged = (
-                    key is not None
-                    and self.previous_keys.get(file.src_uri) == key
-                    and (site_dir / file.dest_uri).is_file()
-                )
-                todo += not unchanged
-                # MkDocs' dirty mode asks each file whether it changed; the answer is ours.
-                file.is_modified = (lambda changed: lambda: changed)(not unchanged)  # type: ignore[method-assign]
-            log.info(f"incremental build: {todo} of {len(self.models)} pages changed")
+
+    def _plan_pages(self, config: MkDocsConfig, files: Files) -> None:
+        """In an incremental build, mark the pages whose inputs did not change as clean."""
+        assert self.previous_keys is not None
+        self.page_keys = self._page_keys(config)
+        site_dir = Path(config.site_dir)
+        todo = 0
+        for file in files.documentation_pages():
+            key = self.page_keys.get(file.src_uri)
+            unchanged = (
+                key is not None
+                and self.previous_keys.get(file.src_uri) == key
+                and (site_dir / file.dest_uri).is_file()
+            )
+            todo += not unchanged
+            # MkDocs' dirty mode asks each file whether it changed; the answer is kbgen's.
+            file.is_modified = (lambda changed: lambda: changed)(not unchanged)  # type: ignore[method-assign]
+        log.info(f"incremental build: {todo} of {len(self.models)} pages changed")
         self.timings["pages_to_build"] = todo
         self.progress = Progress(todo)
 
@@ -241,7 +260,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # Static templates (404.html, sitemap.xml) have no page but share the site's chrome.
         assert self.hc is not None
         context["kb"] = page_context.build(
-            None, None, self.hc, self.config, self.lang, self.strings, self.related, config
+            None, None, self.hc, self.config, self.lang, self.strings, {}, config
         )
         return context
 
@@ -255,15 +274,22 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self.progress.done()
         if self.previous_keys is not None:
             _prune(Path(config.site_dir), self.expected)
+        else:
+            self.page_keys = self._page_keys(config)
         if self.search is not None:
             started = time.perf_counter()
-            shutil.rmtree(Path(config.site_dir) / SEARCH_EXPORT, ignore_errors=True)
-            self.search.export(Path(config.site_dir))
-            self.timings["search_export"] = time.perf_counter() - started
+            self.search.finish()  # the export ran in the background while pages rendered
+            self.timings["search_export_wait"] = time.perf_counter() - started
+            self.search = None
         if not config.site_url:
             # Without site_url the sitemap would hold relative paths, which crawlers reject.
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (Path(config.site_dir) / name).unlink(missing_ok=True)
+
+    def on_build_error(self, error: Exception) -> None:
+        if self.search is not None:
+            self.search.close()
+            self.search = None
 
 
 def _prune(site_dir: Path, expected: set[str]) -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 import fnmatch
 import logging
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import kbgen_theme
@@ -118,11 +117,17 @@ def fingerprint(config: MkDocsConfig, options: KbgenConfig) -> str:
         config_text = Path(config.config_file_path).read_text(encoding="utf-8", errors="replace")
     assets = Path(__file__).resolve().parent.parent / "assets"
     locales = Path(__file__).resolve().parent.parent / "locale"
-    return digest([
-        config_text, str(config.docs_dir), config.site_url, dict(options),
-        tree_digest(Path(THEME_DIR), assets, locales),
-        material.__version__ if hasattr(material, "__version__") else "", mkdocs.__version__,
-    ])
+    return digest(
+        [
+            config_text,
+            str(config.docs_dir),
+            config.site_url,
+            dict(options),
+            tree_digest(Path(THEME_DIR), assets, locales),
+            material.__version__ if hasattr(material, "__version__") else "",
+            mkdocs.__version__,
+        ]
+    )
 
 
 def fill_dates(catalog: Catalog) -> dt.date | None:
@@ -143,23 +148,37 @@ def fill_dates(catalog: Catalog) -> dt.date | None:
     return max(known)
 
 
-@dataclass
 class SiteSearch:
-    """The search index of one build, and what the pages need from it."""
+    """The search work of one build, running in a background process beside page rendering."""
 
-    settings: object
-    related: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    def __init__(self, job: object) -> None:
+        self.job = job
+        self._related: dict[tuple[str, str], list[str]] | None = None
 
-    def export(self, site_dir: Path) -> None:
-        from kbgen.search import export_static
+    @property
+    def related(self) -> dict[tuple[str, str], list[str]]:
+        if self._related is None:
+            self._related = self.job.related()  # waits for the index and related articles
+            log.info(f"search index: {self.job.index_stats()}")
+        return self._related
 
-        export_static(self.settings, site_dir / "assets" / "kbgen" / "search")
+    def start_export(self, site_dir: Path) -> None:
+        self.job.start_export(site_dir / "assets" / "kbgen" / "search")
+
+    def finish(self) -> None:
+        stats = self.job.finish()
+        if stats is not None:
+            log.info(f"search export: {stats}")
+
+    def close(self) -> None:
+        self.job.close()
 
 
 def prepare_search(config: MkDocsConfig, options: KbgenConfig, hc: HelpCenter) -> SiteSearch | None:
     if not options.search.enabled:
         return None
-    from kbgen.search import SearchDoc, SearchSettings, related, update_index
+    from kbgen.search import SearchDoc, SearchSettings
+    from kbgen.search.worker import SearchJob
 
     titles = {f.slug: f.title for f in hc.catalog.folders.values()}
     docs = [
@@ -185,5 +204,4 @@ def prepare_search(config: MkDocsConfig, options: KbgenConfig, hc: HelpCenter) -
         weights={k: float(v) for k, v in options.search.weights.items()},
         synonyms=[list(group) for group in options.search.synonyms],
     )
-    update_index(docs, settings)
-    return SiteSearch(settings, related(settings, docs, limit=options.related_limit))
+    return SiteSearch(SearchJob(docs, settings, limit=options.related_limit))

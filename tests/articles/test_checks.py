@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kbgen.articles import check, load
+from kbgen.articles import LoadOptions, check, load
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -37,18 +37,26 @@ def lines(catalog) -> list[str]:
 
 
 def test_a_clean_help_center_has_no_problems(tmp_path: Path) -> None:
-    catalog = site(tmp_path, {
-        "versand/lieferzeit.md": art(id="lieferzeit", body="## Express\n\nMorgen."),
-        "versand/paket.md": art(related="[lieferzeit]", body="Siehe [Express](lieferzeit.md#express)."),
-    })  # fmt: skip
+    catalog = site(
+        tmp_path,
+        {
+            "versand/lieferzeit.md": art(id="lieferzeit", body="## Express\n\nMorgen."),
+            "versand/paket.md": art(
+                related="[lieferzeit]", body="Siehe [Express](lieferzeit.md#express)."
+            ),
+        },
+    )
     assert catalog.problems == []
 
 
 def test_duplicate_id_publishes_the_later_article_under_its_path_id(tmp_path: Path) -> None:
-    catalog = site(tmp_path, {
-        "a/erste.md": art(id="paket"),
-        "b/zweite.md": art(title="Zweite", id="paket"),
-    })  # fmt: skip
+    catalog = site(
+        tmp_path,
+        {
+            "a/erste.md": art(id="paket"),
+            "b/zweite.md": art(title="Zweite", id="paket"),
+        },
+    )
     assert lines(catalog) == [
         "b/zweite.md:3: warning: duplicate id 'paket' (language 'de'), also used by a/erste.md; "
         "this article is published as 'b-zweite'"
@@ -57,19 +65,25 @@ def test_duplicate_id_publishes_the_later_article_under_its_path_id(tmp_path: Pa
 
 
 def test_translations_share_an_id(tmp_path: Path) -> None:
-    catalog = site(tmp_path, {
-        "de/paket.md": art(id="paket", lang="de"),
-        "en/paket.md": art(id="paket", lang="en"),
-    })  # fmt: skip
+    catalog = site(
+        tmp_path,
+        {
+            "de/paket.md": art(id="paket", lang="de"),
+            "en/paket.md": art(id="paket", lang="en"),
+        },
+    )
     assert catalog.problems == []
 
 
 def test_related_ids_must_exist_and_be_published(tmp_path: Path) -> None:
-    catalog = site(tmp_path, {
-        "a.md": art(id="a", related="[b, entwurf, tippfehler]"),
-        "b.md": art(id="b"),
-        "entwurf.md": art(id="entwurf", draft="true"),
-    })  # fmt: skip
+    catalog = site(
+        tmp_path,
+        {
+            "a.md": art(id="a", related="[b, entwurf, tippfehler]"),
+            "b.md": art(id="b"),
+            "entwurf.md": art(id="entwurf", draft="true"),
+        },
+    )
     assert lines(catalog) == [
         "a.md:4: warning: related article 'entwurf' is a draft",
         "a.md:4: warning: related id 'tippfehler' matches no article",
@@ -77,30 +91,39 @@ def test_related_ids_must_exist_and_be_published(tmp_path: Path) -> None:
 
 
 def test_drafts_may_relate_to_drafts(tmp_path: Path) -> None:
-    catalog = site(tmp_path, {
-        "a.md": art(related="[entwurf]", draft="true"),
-        "entwurf.md": art(id="entwurf", draft="true"),
-    })  # fmt: skip
+    catalog = site(
+        tmp_path,
+        {
+            "a.md": art(related="[entwurf]", draft="true"),
+            "entwurf.md": art(id="entwurf", draft="true"),
+        },
+    )
     assert catalog.problems == []
 
 
 def test_links_are_checked_and_located_on_their_line(tmp_path: Path) -> None:
-    body = "\n".join([
-        "Erste Zeile.",
-        "[fehlt](gibt-es-nicht.md)",                 # file line 6
-        "[ohne Endung](lieferzeit)",                 # 7
-        "[draußen](../../etc/passwd)",               # 8
-        "[Bild fehlt](bilder/fehlt.png)",            # 9
-        "[Entwurf](entwurf.md)",                     # 10
-        "[gut](lieferzeit.md) [Bild](bild.png) [Kategorie](../versand/)",
-        "[extern](https://example.com/x.md) [Mail](mailto:a@b.de) [Tel](tel:+49401234) [abs](/x.md)",
-    ])  # fmt: skip
-    catalog = site(tmp_path, {
-        "versand/a.md": art(body=body),
-        "versand/lieferzeit.md": art(),
-        "versand/bild.png": "",
-        "versand/entwurf.md": art(draft="true"),
-    })  # fmt: skip
+    body = "\n".join(
+        [
+            "Erste Zeile.",
+            "[fehlt](gibt-es-nicht.md)",  # file line 6
+            "[ohne Endung](lieferzeit)",  # 7
+            "[draußen](../../etc/passwd)",  # 8
+            "[Bild fehlt](bilder/fehlt.png)",  # 9
+            "[Entwurf](entwurf.md)",  # 10
+            "[gut](lieferzeit.md) [Bild](bild.png) [Kategorie](../versand/)",
+            "[extern](https://example.com/x.md) [Mail](mailto:a@b.de) [Tel](tel:+49401234)",
+            "[absolut](/x.md)",
+        ]
+    )
+    catalog = site(
+        tmp_path,
+        {
+            "versand/a.md": art(body=body),
+            "versand/lieferzeit.md": art(),
+            "versand/bild.png": "",
+            "versand/entwurf.md": art(draft="true"),
+        },
+    )
     assert lines(catalog) == [
         "versand/a.md:6: warning: broken link 'gibt-es-nicht.md': no such article",
         "versand/a.md:7: warning: link 'lieferzeit' should point at the .md file",
@@ -116,11 +139,19 @@ def test_links_in_code_are_not_links(tmp_path: Path) -> None:
 
 
 def test_anchors_are_checked_in_the_target_article(tmp_path: Path) -> None:
-    catalog = site(tmp_path, {
-        "a.md": art(body="[ok](b.md#rucksendung-umtausch) [eigen](b.md#mit-paypal) "
-                         "[html](b.md#raw) [fehlt](b.md#gibts-nicht) [selbst](#oben)"),
-        "b.md": art(body="## Rücksendung & Umtausch\n\n## PayPal {#mit-paypal}\n\n<span id=\"raw\"></span>"),
-    })  # fmt: skip
+    catalog = site(
+        tmp_path,
+        {
+            "a.md": art(
+                body="[ok](b.md#rucksendung-umtausch) [eigen](b.md#mit-paypal) "
+                "[html](b.md#raw) [fehlt](b.md#gibts-nicht) [selbst](#oben)"
+            ),
+            "b.md": art(
+                body="## Rücksendung & Umtausch\n\n## PayPal {#mit-paypal}\n\n"
+                '<span id="raw"></span>'
+            ),
+        },
+    )
     assert lines(catalog) == [
         "a.md:5: warning: broken anchor '#gibts-nicht' in link 'b.md#gibts-nicht'",
         "a.md:5: warning: broken anchor '#oben' in link '#oben'",
@@ -139,17 +170,48 @@ def test_anchor_check_follows_the_sites_slugify(tmp_path: Path) -> None:
 
 
 def test_anchor_of_a_heading_with_underscores(tmp_path: Path) -> None:
-    catalog = site(tmp_path, {
-        "a.md": art(body="[Option](#option-max_file_kb) [Code](#max_file_kb-setzen)\n\n"
-                         "## Option max_file_kb\n\n## `max_file_kb` setzen"),
-    })  # fmt: skip
+    catalog = site(
+        tmp_path,
+        {
+            "a.md": art(
+                body="[Option](#option-max_file_kb) [Code](#max_file_kb-setzen)\n\n"
+                "## Option max_file_kb\n\n## `max_file_kb` setzen"
+            ),
+        },
+    )
     assert catalog.problems == []
 
 
 def test_overdue_reviews_are_info(tmp_path: Path) -> None:
-    catalog = site(tmp_path, {
-        "alt.md": art(review_by="2026-11-24"),
-        "heute.md": art(review_by="2026-11-25"),
-        "entwurf.md": art(review_by="2020-01-01", draft="true"),
-    })  # fmt: skip
+    catalog = site(
+        tmp_path,
+        {
+            "alt.md": art(review_by="2026-11-24"),
+            "heute.md": art(review_by="2026-11-25"),
+            "entwurf.md": art(review_by="2020-01-01", draft="true"),
+        },
+    )
     assert lines(catalog) == ["alt.md:3: info: review was due on 2026-11-24"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="checks._check_link accepts any existing file ((catalog.root / resolved).exists()), "
+    "so links to .md files that are never published (excluded, or named '_…') pass the check "
+    "and end up as dead links on the site",
+)
+def test_links_to_unpublished_markdown_files_are_reported(tmp_path: Path) -> None:
+    root = tmp_path / "articles"
+    for rel, text in {
+        "a/b.md": art(body="Siehe [Notiz](../_intern/notiz.md) und [Alt](../alt/x.md)."),
+        "_intern/notiz.md": art(),
+        "alt/x.md": art(),
+    }.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    catalog = load(root, LoadOptions(exclude=("alt",)))
+    check(catalog, today=TODAY)
+    found = lines(catalog)
+    assert len(found) == 2, found
+    assert all(line.startswith("a/b.md:5: warning: ") for line in found)
+    assert "'../_intern/notiz.md'" in found[0] + found[1] and "'../alt/x.md'" in found[0] + found[1]

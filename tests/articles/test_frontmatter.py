@@ -79,7 +79,7 @@ def test_dates_stay_text_so_impossible_dates_are_field_errors() -> None:
     ("text", "line", "message"),
     [
         ("---\ntitle: Wo: ist\n---\n", 2, "mapping values are not allowed in this context"),
-        ("---\ntitle: a\ndescription: \"offen\nid: x\n---\n", 3, "found unexpected end of stream"),
+        ('---\ntitle: a\ndescription: "offen\nid: x\n---\n', 3, "found unexpected end of stream"),
         ("---\ntitle: a\nkeywords: [a, b\ntags: [c]\n---\n", 3, "did not find expected ',' or ']'"),
         ("---\ntitle: a\n  id: b\n---\n", 3, "mapping values are not allowed in this context"),
         ("---\ntitle: *anker\n---\n", 2, "found undefined alias"),
@@ -93,7 +93,9 @@ def test_yaml_errors_are_located(text: str, line: int, message: str) -> None:
     assert caught.value.hint
 
 
-@pytest.mark.parametrize(("text", "kind"), [("---\n- a\n- b\n---\n", "list"), ("---\nnur Text\n---\n", "str")])
+@pytest.mark.parametrize(
+    ("text", "kind"), [("---\n- a\n- b\n---\n", "list"), ("---\nnur Text\n---\n", "str")]
+)
 def test_front_matter_must_be_a_mapping(text: str, kind: str) -> None:
     with pytest.raises(SourceError) as caught:
         split(text)

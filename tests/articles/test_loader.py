@@ -35,11 +35,23 @@ def root(tmp_path: Path) -> Path:
 
 
 def test_article_fields_are_read_and_typed(root: Path, write_article) -> None:
-    write(root, "versand/paket-verfolgen.md", write_article(
-        "Wo ist mein Paket?", id="paket-verfolgen", description="So geht's.",
-        keywords="Tracking, Sendungsnummer", tags=["versand"], promoted=True, order=2,
-        related=["lieferzeit"], updated="2026-10-14", review_by="2027-04-01", lang="EN",
-    ))  # fmt: skip
+    write(
+        root,
+        "versand/paket-verfolgen.md",
+        write_article(
+            "Wo ist mein Paket?",
+            id="paket-verfolgen",
+            description="So geht's.",
+            keywords="Tracking, Sendungsnummer",
+            tags=["versand"],
+            promoted=True,
+            order=2,
+            related=["lieferzeit"],
+            updated="2026-10-14",
+            review_by="2027-04-01",
+            lang="EN",
+        ),
+    )
     catalog = load(root)
     (article,) = catalog.articles
     assert article.id == "paket-verfolgen"
@@ -111,15 +123,22 @@ def test_problem_paths_are_relative_to_the_display_root(tmp_path: Path, root: Pa
 
 
 def test_folders_become_categories_and_sections_with_meta(root: Path) -> None:
-    write(root, "versand/_meta.yml", "title: Versand & Lieferung\ndescription: Alles zur Lieferung.\n"
-          "icon: material/truck\norder: 2\n")  # fmt: skip
+    write(
+        root,
+        "versand/_meta.yml",
+        "title: Versand & Lieferung\ndescription: Alles zur Lieferung.\n"
+        "icon: material/truck\norder: 2\n",
+    )
     write(root, "versand/spedition/a.md", "---\ntitle: a\n---\nText")
     write(root, "kundenkonto_und-mehr/b.md", "---\ntitle: b\n---\nText")
     catalog = load(root)
     versand = catalog.folders["versand"]
     assert (versand.title, versand.description, versand.icon, versand.order) == (
-        "Versand & Lieferung", "Alles zur Lieferung.", "material/truck", 2,
-    )  # fmt: skip
+        "Versand & Lieferung",
+        "Alles zur Lieferung.",
+        "material/truck",
+        2,
+    )
     assert catalog.folders["versand/spedition"].parent == "versand"
     assert catalog.folders["versand/spedition"].title == "Spedition"  # from the folder name
     assert catalog.folders["kundenkonto_und-mehr"].title == "Kundenkonto und mehr"
@@ -209,7 +228,10 @@ def test_every_problem_of_a_file_is_reported_at_once(root: Path) -> None:
     write(root, "a.md", "---\ntitle: a\norder: eins\npromoted: ja\nlang: Deutsch\n---\nText")
     lines = formatted(load(root))
     assert [line.split(": ", 2)[0] for line in lines] == ["a.md:3", "a.md:4", "a.md:5"]
-    assert lines[2] == "a.md:5: error: 'lang': expected a language code such as 'de' or 'en', got 'deutsch'"
+    assert (
+        lines[2]
+        == "a.md:5: error: 'lang': expected a language code such as 'de' or 'en', got 'deutsch'"
+    )
 
 
 def test_unreadable_file_is_an_error_not_a_crash(root: Path) -> None:

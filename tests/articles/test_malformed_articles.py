@@ -7,6 +7,7 @@ else is reported and that no traceback reaches the writer.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -21,68 +22,127 @@ SUMMARY = re.compile(r"^kbgen: \d+ articles checked: (\d+) error\(s\), (\d+) war
 
 # case → (exit status of `kbgen check`, lines printed without -v, extra lines printed with -v)
 CASES: dict[str, tuple[int, list[str], list[str]]] = {
-    "malformed_yaml.md": (1, [
-        "articles/malformed_yaml.md:2: error: malformed YAML front matter: "
-        "mapping values are not allowed in this context",
-    ], []),
-    "unclosed_quote.md": (1, [
-        # Where the quote was opened, not the end of the front matter where YAML noticed it.
-        "articles/unclosed_quote.md:3: error: malformed YAML front matter: "
-        "found unexpected end of stream while scanning a quoted scalar",
-    ], []),
-    "unclosed_front_matter.md": (1, [
-        "articles/unclosed_front_matter.md:1: error: front matter starts with '---' but is never closed",
-    ], []),
+    "malformed_yaml.md": (
+        1,
+        [
+            "articles/malformed_yaml.md:2: error: malformed YAML front matter: "
+            "mapping values are not allowed in this context",
+        ],
+        [],
+    ),
+    "unclosed_quote.md": (
+        1,
+        [
+            # Where the quote was opened, not the end of the front matter where YAML noticed it.
+            "articles/unclosed_quote.md:3: error: malformed YAML front matter: "
+            "found unexpected end of stream while scanning a quoted scalar",
+        ],
+        [],
+    ),
+    "unclosed_front_matter.md": (
+        1,
+        [
+            "articles/unclosed_front_matter.md:1: error: "
+            "front matter starts with '---' but is never closed",
+        ],
+        [],
+    ),
     "missing_title.md": (1, ["articles/missing_title.md:1: error: missing title"], []),
     "title_from_h1.md": (0, [], []),
-    "invalid_date.md": (1, [
-        "articles/invalid_date.md:3: error: 'updated': expected a date as YYYY-MM-DD, got '2026-13-45'",
-    ], []),
-    "invalid_date_format.md": (1, [
-        "articles/invalid_date_format.md:4: error: 'review_by': expected a date as YYYY-MM-DD, "
-        "got '25.11.2026'",
-    ], []),
-    "unknown_related.md": (0, [
-        "articles/unknown_related.md:4: warning: related id 'lieferziet' matches no article",
-    ], []),
-    "broken_link.md": (0, [
-        "articles/broken_link.md:7: warning: broken link 'versandkosten.md': no such article",
-    ], []),
-    "broken_anchor.md": (0, [
-        "articles/broken_anchor.md:11: warning: broken anchor '#abholung-in-der-filiale' "
-        "in link '#abholung-in-der-filiale'",
-    ], []),
+    "invalid_date.md": (
+        1,
+        [
+            "articles/invalid_date.md:3: error: "
+            "'updated': expected a date as YYYY-MM-DD, got '2026-13-45'",
+        ],
+        [],
+    ),
+    "invalid_date_format.md": (
+        1,
+        [
+            "articles/invalid_date_format.md:4: error: 'review_by': expected a date as YYYY-MM-DD, "
+            "got '25.11.2026'",
+        ],
+        [],
+    ),
+    "unknown_related.md": (
+        0,
+        [
+            "articles/unknown_related.md:4: warning: related id 'lieferziet' matches no article",
+        ],
+        [],
+    ),
+    "broken_link.md": (
+        0,
+        [
+            "articles/broken_link.md:7: warning: broken link 'versandkosten.md': no such article",
+        ],
+        [],
+    ),
+    "broken_anchor.md": (
+        0,
+        [
+            "articles/broken_anchor.md:11: warning: broken anchor '#abholung-in-der-filiale' "
+            "in link '#abholung-in-der-filiale'",
+        ],
+        [],
+    ),
     "empty_article.md": (1, ["articles/empty_article.md:5: error: article has no content"], []),
-    "invalid_utf8.md": (1, [
-        "articles/invalid_utf8.md:5: error: invalid UTF-8 at byte offset 32 (byte 0xfc)",
-    ], []),
+    "invalid_utf8.md": (
+        1,
+        [
+            "articles/invalid_utf8.md:5: error: invalid UTF-8 at byte offset 32 (byte 0xfc)",
+        ],
+        [],
+    ),
     "bom_crlf.md": (0, [], []),
-    "unknown_keys.md": (0, [], [
-        "articles/unknown_keys.md:3: info: unknown front-matter key 'author' (kept, not used)",
-        "articles/unknown_keys.md:4: info: unknown front-matter key 'exl-id' (kept, not used)",
-    ]),
-    "wrong_types.md": (1, [
-        "articles/wrong_types.md:3: error: 'keywords': expected a list of text, got a mapping",
-        "articles/wrong_types.md:5: error: 'promoted': expected true or false, got 'yes'",
-        "articles/wrong_types.md:6: error: 'order': expected a whole number, got 'zwei'",
-    ], []),
-    "bad_id.md": (0, [
-        "articles/bad_id.md:3: warning: id 'versand/Wo ist mein Paket' should contain only letters, "
-        "digits, '.', '_' or '-'; published as 'versand-Wo-ist-mein-Paket'",
-    ], []),
+    "unknown_keys.md": (
+        0,
+        [],
+        [
+            "articles/unknown_keys.md:3: info: unknown front-matter key 'author' (kept, not used)",
+            "articles/unknown_keys.md:4: info: unknown front-matter key 'exl-id' (kept, not used)",
+        ],
+    ),
+    "wrong_types.md": (
+        1,
+        [
+            "articles/wrong_types.md:3: error: 'keywords': expected a list of text, got a mapping",
+            "articles/wrong_types.md:5: error: 'promoted': expected true or false, got 'yes'",
+            "articles/wrong_types.md:6: error: 'order': expected a whole number, got 'zwei'",
+        ],
+        [],
+    ),
+    "bad_id.md": (
+        0,
+        [
+            "articles/bad_id.md:3: warning: id 'versand/Wo ist mein Paket' should contain only "
+            "letters, digits, '.', '_' or '-'; published as 'versand-Wo-ist-mein-Paket'",
+        ],
+        [],
+    ),
     "script_title.md": (0, [], []),  # text, not markup: rendered escaped (test_plugin_build)
-    "duplicate_id": (0, [
-        "articles/duplicate_id/duplicate_id_b.md:4: warning: duplicate id 'paket' (language 'de'), "
-        "also used by articles/duplicate_id/duplicate_id_a.md; "
-        "this article is published as 'duplicate_id-duplicate_id_b'",
-    ], []),
-}  # fmt: skip
+    "duplicate_id": (
+        0,
+        [
+            "articles/duplicate_id/duplicate_id_b.md:4: warning: "
+            "duplicate id 'paket' (language 'de'), "
+            "also used by articles/duplicate_id/duplicate_id_a.md; "
+            "this article is published as 'duplicate_id-duplicate_id_b'",
+        ],
+        [],
+    ),
+}
 
-TAB_CASE = (1, [
-    # The tab is on line 3; line 2 ("title: …") is fine.
-    "articles/tab_indented.md:3: error: malformed YAML front matter: "
-    "found a tab character that violates indentation while scanning a plain scalar",
-], [])  # fmt: skip
+TAB_CASE = (
+    1,
+    [
+        # The tab is on line 3; line 2 ("title: …") is fine.
+        "articles/tab_indented.md:3: error: malformed YAML front matter: "
+        "found a tab character that violates indentation while scanning a plain scalar",
+    ],
+    [],
+)
 
 
 def matches(line: str, expected: str) -> bool:
@@ -219,6 +279,34 @@ def test_whole_folder_with_the_real_command(make_project, kbgen) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert_lines(result.stdout.splitlines(), sorted(expected, key=_location))
-    assert result.stderr.splitlines() == [
-        line for line in result.stderr.splitlines() if SUMMARY.match(line)
-    ] and len(result.stderr.splitlines()) == 1, result.stderr
+    assert (
+        result.stderr.splitlines()
+        == [line for line in result.stderr.splitlines() if SUMMARY.match(line)]
+        and len(result.stderr.splitlines()) == 1
+    ), result.stderr
+
+
+def test_accepted_cases_build_and_show_their_titles_as_text(make_project) -> None:
+    """The cases `kbgen check` accepts are published, and their titles are text, not markup."""
+    project = make_project()
+    for case in ("title_from_h1.md", "bom_crlf.md", "unknown_keys.md", "script_title.md"):
+        shutil.copy2(DATA / case, project.articles / case)
+    project.build()
+    titles = {
+        "title_from_h1": "Wie ändere ich meine Lieferadresse?",
+        "bom_crlf": "Rücksendung mit Windows-Zeilenenden",
+        "unknown_keys": "Wo ist mein Paket?",
+        "script_title": "<script>alert(1)</script> & Co.",
+    }
+    for stem, title in titles.items():
+        doc = project.html(f"{stem}/")
+        assert [h.text for h in doc.find_all("h1")] == [title], stem
+        assert doc.one("title").text == f"{title} – Testhilfe", stem
+    doc = project.html("script_title/")
+    assert "<script>alert(1)" not in doc.source  # type: ignore[attr-defined]
+    assert "<img src=x" not in doc.source  # type: ignore[attr-defined]
+    assert doc.one("meta", name="description").attrs["content"] == (
+        '<img src=x onerror=alert(2)> – Beschreibung mit "Anführungszeichen"'
+    )
+    (json_ld,) = doc.find_all("script", type="application/ld+json")
+    assert json.loads(json_ld.raw_text)["mainEntity"][0]["name"] == titles["script_title"]

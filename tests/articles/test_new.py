@@ -24,13 +24,19 @@ def root(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize(("title", "expected"), [
-    ("Wo ist mein Paket?", "wo-ist-mein-paket"),
-    ("Größe & Maße – Übersicht", "groesse-masse-uebersicht"),
-    ("Café crème à la carte", "cafe-creme-a-la-carte"),
-    ("???", "artikel"),
-    ("Ein sehr langer Titel " * 6, "ein-sehr-langer-titel-ein-sehr-langer-titel-ein-sehr-langer"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Wo ist mein Paket?", "wo-ist-mein-paket"),
+        ("Größe & Maße – Übersicht", "groesse-masse-uebersicht"),
+        ("Café crème à la carte", "cafe-creme-a-la-carte"),
+        ("???", "artikel"),
+        (
+            "Ein sehr langer Titel " * 6,
+            "ein-sehr-langer-titel-ein-sehr-langer-titel-ein-sehr-langer",
+        ),
+    ],
+)
 def test_slug(title: str, expected: str) -> None:
     assert slug(title) == expected
     assert len(slug(title)) <= 60
@@ -50,12 +56,12 @@ def test_new_article_has_complete_front_matter(root: Path) -> None:
 
 
 def test_new_article_loads_without_problems(root: Path) -> None:
-    create(load(root), "Größe: 2 m × 1 m? \"Ja\" – #1", "versand", lang="de", today=TODAY)
+    create(load(root), 'Größe: 2 m × 1 m? "Ja" – #1', "versand", lang="de", today=TODAY)
     catalog = load(root)
     check(catalog, today=TODAY)
     assert catalog.problems == []
     (article,) = catalog.articles
-    assert article.title == "Größe: 2 m × 1 m? \"Ja\" – #1"  # YAML quoting survives
+    assert article.title == 'Größe: 2 m × 1 m? "Ja" – #1'  # YAML quoting survives
     assert article.draft
 
 

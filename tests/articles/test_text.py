@@ -71,18 +71,24 @@ def test_anchors_include_explicit_html_ids() -> None:
 
 
 def test_links_in_markdown_and_html_with_their_lines() -> None:
-    body = "\n".join([
-        "[a](a.md) und ![Bild](b.png \"Titel\")",
-        "<a href=\"c.md#x&amp;y\">c</a> [d](<mit leer.md>)",
-        "`[nein](code.md)`",
-        "```",
-        "[nein](fence.md)",
-        "```",
-        "- [e](e.md)",
-    ])  # fmt: skip
+    body = "\n".join(
+        [
+            '[a](a.md) und ![Bild](b.png "Titel")',
+            '<a href="c.md#x&amp;y">c</a> [d](<mit leer.md>)',
+            "`[nein](code.md)`",
+            "```",
+            "[nein](fence.md)",
+            "```",
+            "- [e](e.md)",
+        ]
+    )
     assert [(link.target, link.line) for link in links(body)] == [
-        ("a.md", 0), ("b.png", 0), ("mit leer.md", 1), ("c.md#x&y", 1), ("e.md", 6),
-    ]  # fmt: skip
+        ("a.md", 0),
+        ("b.png", 0),
+        ("mit leer.md", 1),
+        ("c.md#x&y", 1),
+        ("e.md", 6),
+    ]
 
 
 def test_plain_text_is_what_a_reader_sees() -> None:
@@ -90,9 +96,9 @@ def test_plain_text_is_what_a_reader_sees() -> None:
         "## Wie **lange** dauert es?\n\n"
         "Zwei bis *drei* Tage, siehe [Lieferzeit](lieferzeit.md). ![Bild](b.png)\n\n"
         "- Punkt eins\n1. Schritt\n> Zitat\n\n"
-        "<p class=\"x\">HTML &amp; mehr</p>\n\n"
+        '<p class="x">HTML &amp; mehr</p>\n\n'
         "```\ncode()\n```\n\n"
-        "!!! note \"Hinweis\"\n    Eingerückt.\n\n"
+        '!!! note "Hinweis"\n    Eingerückt.\n\n'
         "> [!NOTE]\n> Achtung {: .x }\n"
     )
     assert plain_text(body) == (
@@ -102,16 +108,21 @@ def test_plain_text_is_what_a_reader_sees() -> None:
 
 
 def test_plain_text_of_nothing_but_markup_is_empty() -> None:
-    assert plain_text("<!-- Notiz -->\n\n<div class=\"x\"></div>\n\n<br>\n") == ""
+    assert plain_text('<!-- Notiz -->\n\n<div class="x"></div>\n\n<br>\n') == ""
 
 
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("Kurz.\n\nDies ist der erste Absatz, der lang genug für eine Beschreibung ist.",
-         "Dies ist der erste Absatz, der lang genug für eine Beschreibung ist."),
-        ("## Überschrift\n\n!!! note\n    x\n\n| a | b |\n|---|---|\n\nDer **eigentliche** Text "
-         "beginnt erst hier unten.", "Der eigentliche Text beginnt erst hier unten."),
+        (
+            "Kurz.\n\nDies ist der erste Absatz, der lang genug für eine Beschreibung ist.",
+            "Dies ist der erste Absatz, der lang genug für eine Beschreibung ist.",
+        ),
+        (
+            "## Überschrift\n\n!!! note\n    x\n\n| a | b |\n|---|---|\n\nDer **eigentliche** Text "
+            "beginnt erst hier unten.",
+            "Der eigentliche Text beginnt erst hier unten.",
+        ),
         ("", ""),
     ],
 )

@@ -18,7 +18,8 @@ MEASURE = """(selector) => ({
   scrollWidth: document.documentElement.scrollWidth,
   targets: [...document.querySelectorAll(selector)]
     .filter(el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
-    .map(el => ({text: el.textContent.trim().slice(0, 50), height: el.getBoundingClientRect().height})),
+    .map(el => ({text: el.textContent.trim().slice(0, 50),
+                 height: el.getBoundingClientRect().height})),
 })"""
 
 
@@ -49,13 +50,21 @@ def measure(page, journey: Journey) -> None:
 def phone(chromium, record: Journey):
     """A fresh phone-sized browser context (no state from other tests) recording into record."""
     context = chromium.new_context(
-        viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=2, is_mobile=True,
-        has_touch=True, locale="de-DE",
-    )  # fmt: skip
+        viewport={"width": WIDTH, "height": HEIGHT},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="de-DE",
+    )
     page = context.new_page()
     page.on("request", lambda request: record.requests.append(request.url))
-    page.on("response", lambda r: record.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    page.on("console", lambda m: record.console_errors.append(m.text) if m.type == "error" else None)
+    page.on(
+        "response",
+        lambda r: record.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    page.on(
+        "console", lambda m: record.console_errors.append(m.text) if m.type == "error" else None
+    )
     page.on("pageerror", lambda error: record.console_errors.append(str(error)))
     return context, page
 
@@ -79,8 +88,11 @@ def journey(chromium, demo_server, demo_site) -> Journey:
             page.locator(".kb-breadcrumbs a").first.tap()
         measure(page, record)
         # Pages with tables are the widest content; the search page has a search form.
-        wide = [p.parent.relative_to(demo_site).as_posix() + "/" for p in
-                sorted(demo_site.rglob("index.html")) if "<table" in p.read_text(encoding="utf-8")]
+        wide = [
+            p.parent.relative_to(demo_site).as_posix() + "/"
+            for p in sorted(demo_site.rglob("index.html"))
+            if "<table" in p.read_text(encoding="utf-8")
+        ]
         for url in [*wide, "search/"]:
             page.goto(demo_server + url)
             measure(page, record)
@@ -115,8 +127,13 @@ def test_tap_targets_are_at_least_44px_high(journey: Journey) -> None:
 
 def test_every_request_stays_on_the_site(journey: Journey) -> None:
     origin = urlsplit(journey.base).netloc
-    foreign = sorted({url for url in journey.requests if urlsplit(url).netloc != origin
-                      and not url.startswith(("data:", "blob:"))})  # fmt: skip
+    foreign = sorted(
+        {
+            url
+            for url in journey.requests
+            if urlsplit(url).netloc != origin and not url.startswith(("data:", "blob:"))
+        }
+    )
     assert foreign == []
 
 
@@ -132,7 +149,7 @@ def test_no_console_errors_and_no_failed_requests(journey: Journey) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="on 404.html MkDocs' base_url is '/', so theme/partials/kbgen-search-box.html writes "
-    "action=\"//search/\" (a link to the host 'search') and data-base=\"/\", from which "
+    'action="//search/" (a link to the host \'search\') and data-base="/", from which '
     "search-ui.js builds new URL('//') and throws 'Failed to construct URL'",
 )
 def test_search_from_the_404_page_stays_on_the_site(chromium, demo_server) -> None:

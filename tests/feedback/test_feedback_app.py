@@ -337,6 +337,7 @@ def test_concurrent_votes_share_transactions_but_keep_the_limit(
     """Votes arriving together are committed together; the per-client limit still holds
     inside a batch, and every answered vote is stored."""
     import asyncio
+    import concurrent.futures
 
     import httpx
 
@@ -353,7 +354,10 @@ def test_concurrent_votes_share_transactions_but_keep_the_limit(
             ]
             return [r.status_code for r in await asyncio.gather(*same, *others)]
 
-    statuses = asyncio.run(burst())
+    # In a thread of its own: a session-wide Playwright browser keeps an event loop running in
+    # the main thread, and asyncio.run() refuses to start inside one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        statuses = pool.submit(asyncio.run, burst()).result()
     assert statuses[:15].count(201) == 10 and statuses[:15].count(429) == 5
     assert statuses[15:] == [201] * 5
     assert store.count_votes() == 15

@@ -45,8 +45,12 @@ def hc(tmp_path: Path):
         "versand/englisch.md": "---\ntitle: English\nid: englisch\nlang: en\n---\nText.",
         "impressum.md": "---\ntitle: Impressum\n---\nText.",
     }
-    files.update({f"versand/b{i}.md": f"---\ntitle: B{i}\nid: b{i}\n---\nText." for i in ("", 2, 3, 4, 5)})
-    files.update({f"versand/spedition/s{i:02d}.md": f"---\ntitle: S{i:02d}\n---\nText." for i in range(12)})
+    files.update(
+        {f"versand/b{i}.md": f"---\ntitle: B{i}\nid: b{i}\n---\nText." for i in ("", 2, 3, 4, 5)}
+    )
+    files.update(
+        {f"versand/spedition/s{i:02d}.md": f"---\ntitle: S{i:02d}\n---\nText." for i in range(12)}
+    )
     for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,22 +59,33 @@ def hc(tmp_path: Path):
     return build_structure(catalog)
 
 
-def kb_for(hc, src_uri: str, opts: KbgenConfig | None = None, *, headings: int = 0,
-           site_url: str | None = None, related: dict | None = None) -> dict[str, Any]:  # fmt: skip
+def kb_for(
+    hc,
+    src_uri: str,
+    opts: KbgenConfig | None = None,
+    *,
+    headings: int = 0,
+    site_url: str | None = None,
+    related: dict | None = None,
+) -> dict[str, Any]:
     opts = opts or options()
     models = {m.src_uri: m for m in generated_pages(hc, DE)}
     models.update({str(a.path): PageModel.for_article(a) for a in hc.articles})
     model = models[src_uri]
     fake = page(headings, f"{site_url}{src_uri}" if site_url else None)
     fake.meta = context.meta_for(model, DE)
-    kb = context.build(model, fake, hc, opts, "de", DE, related or {}, SimpleNamespace(site_url=site_url))
+    kb = context.build(
+        model, fake, hc, opts, "de", DE, related or {}, SimpleNamespace(site_url=site_url)
+    )
     kb["_page"] = fake
     return kb
 
 
 def test_meta_escapes_front_matter_text(tmp_path: Path) -> None:
     article = SimpleNamespace(
-        title="<script>alert(1)</script>", description="\"Zitat\" & <b>fett</b>", body="",
+        title="<script>alert(1)</script>",
+        description='"Zitat" & <b>fett</b>',
+        body="",
     )
     model = PageModel("article", "a.md", article.title, article=article)  # type: ignore[arg-type]
     meta = context.meta_for(model, DE)
@@ -171,7 +186,15 @@ def test_home_lists_promoted_within_the_limit_and_loose_articles(hc) -> None:
 
 def test_category_listing_has_its_articles_and_sections(hc) -> None:
     kb = kb_for(hc, "versand/index.md")
-    assert [a["title"] for a in kb["listing"]["articles"]] == ["A", "B", "B2", "B3", "B4", "B5", "English"]
+    assert [a["title"] for a in kb["listing"]["articles"]] == [
+        "A",
+        "B",
+        "B2",
+        "B3",
+        "B4",
+        "B5",
+        "English",
+    ]
     (section,) = kb["listing"]["sections"]
     assert section["title"] == "Spedition" and len(section["articles"]) == 13
 
