@@ -188,10 +188,11 @@ def new(title: str, category: str, config_file: str, articles: str | None) -> No
     from kbgen.site import runner
 
     config = runner.load_config(config_file, articles=articles)
-    lang = config.theme.get("language") or "de"
+    from kbgen.site.project import base_language
+
     plugin = runner.plugin_of(config)
-    if plugin is not None and plugin.config.language:
-        lang = plugin.config.language
+    code = (plugin.config.language if plugin else None) or config.theme.get("language") or "de"
+    lang = base_language(code)
     catalog = load(Path(config.docs_dir), LoadOptions(default_lang=lang))
     path = create(catalog, title, category, lang=lang)
     try:

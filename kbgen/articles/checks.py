@@ -6,7 +6,7 @@ import datetime as dt
 import posixpath
 from urllib.parse import unquote, urlsplit
 
-from kbgen.articles.loader import Catalog
+from kbgen.articles.loader import INTRO_NAMES, Catalog
 from kbgen.articles.model import Article, default_id
 from kbgen.articles.text import Slugify, anchors, links
 
@@ -100,6 +100,15 @@ def _check_link(
             )
         target_article = by_path.get(resolved)
         if target_article is None:
+            name = posixpath.basename(resolved)
+            folder = posixpath.dirname(resolved)
+            if resolved.endswith(".md") and (catalog.root / resolved).exists():
+                if name in INTRO_NAMES and (folder in catalog.folders or folder == ""):
+                    return None  # the intro of a category, section or the home page
+                return (
+                    f"link '{target}' points at a file that is not published",
+                    "it is excluded or ignored (names starting with '_' or '.'); link an article",
+                )
             if (catalog.root / resolved).exists() or resolved.rstrip("/") in catalog.folders:
                 return None  # an image, a download or a category landing page
             if not resolved.endswith(".md") and by_path.get(resolved.rstrip("/") + ".md"):

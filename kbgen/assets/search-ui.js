@@ -41,7 +41,9 @@ function marked(text, ranges) {
 }
 
 if (host) {
-  const root = new URL((host.dataset.base || ".") + "/", location.href);
+  // base_url is "." or ".." on pages, "/" on the 404 page (served at any path).
+  const base = host.dataset.base || ".";
+  const root = new URL(base.endsWith("/") ? base : base + "/", location.href);
   const client = createSearch({ baseUrl: new URL("assets/kbgen/search/", root).href });
   const lang = host.dataset.lang || undefined;
   const zero = zeroReporter(host.dataset.zeroUrl, lang);

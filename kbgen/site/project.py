@@ -37,10 +37,11 @@ def configure(config: MkDocsConfig, options: KbgenConfig) -> str:
         raise PluginError(
             f"kbgen needs theme 'material', got {config.theme.name!r}; set 'theme: {{name: material}}'"
         )
-    lang = (options.language or config.theme.get("language") or "de").lower()
+    code = (options.language or config.theme.get("language") or "de").strip()
+    lang = base_language(code)  # UI strings, analyzers and article keys are per base language
     if not locale.available(lang):
-        log.warning(f"kbgen has no UI strings for language {lang!r}; using English")
-    config.theme["language"] = lang
+        log.warning(f"kbgen has no UI strings for language {code!r}; using English")
+    config.theme["language"] = _material_language(code)
     # Material loads Google Fonts unless told not to; a help center must not call other origins.
     config.theme["font"] = False
     if THEME_DIR not in config.theme.dirs:
@@ -59,6 +60,22 @@ def configure(config: MkDocsConfig, options: KbgenConfig) -> str:
         if name in config.plugins:
             log.info(f"plugin '{name}' is not needed: kbgen brings its own search")
     return lang
+
+
+def base_language(code: str) -> str:
+    """'de-CH' → 'de'."""
+    return code.strip().split("-")[0].split("_")[0].lower() or "de"
+
+
+def _material_language(code: str) -> str:
+    """The code material has translations for: 'pt-BR' as is, 'de-CH' as 'de', else 'en'."""
+    import material
+
+    folder = Path(material.__file__).resolve().parent / "templates" / "partials" / "languages"
+    for candidate in (code, code.split("-")[0].lower()):
+        if (folder / f"{candidate}.html").is_file():
+            return candidate
+    return "en"
 
 
 def slugify_of(config: MkDocsConfig) -> Slugify:
@@ -86,7 +103,7 @@ def excluded(src_uri: str, options: KbgenConfig) -> bool:
 
 def load_catalog(config: MkDocsConfig, options: KbgenConfig, slugify: Slugify) -> Catalog:
     load_options = LoadOptions(
-        default_lang=(options.language or config.theme.get("language") or "de").lower(),
+        default_lang=base_language(options.language or config.theme.get("language") or "de"),
         max_file_bytes=options.max_file_kb * 1024,
         exclude=tuple(options.exclude),
     )

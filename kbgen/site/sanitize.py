@@ -72,8 +72,9 @@ ATTRIBUTES = {
     "*": COMMON,
     "a": {"href", "hreflang", "target"},
     "img": {"src", "alt", "width", "height", "loading", "decoding"},
-    "td": {"colspan", "rowspan", "align"},
-    "th": {"colspan", "rowspan", "align", "scope"},
+    # Markdown tables align columns with style="text-align: …"; only that property survives.
+    "td": {"colspan", "rowspan", "align", "style"},
+    "th": {"colspan", "rowspan", "align", "scope", "style"},
     "ol": {"start", "type", "reversed"},
     "li": {"value"},
     "details": {"open"},
@@ -96,4 +97,5 @@ def clean(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        filter_style_properties={"text-align"},
     )

@@ -146,12 +146,6 @@ def test_no_console_errors_and_no_failed_requests(journey: Journey) -> None:
     assert journey.console_errors == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="on 404.html MkDocs' base_url is '/', so theme/partials/kbgen-search-box.html writes "
-    'action="//search/" (a link to the host \'search\') and data-base="/", from which '
-    "search-ui.js builds new URL('//') and throws 'Failed to construct URL'",
-)
 def test_search_from_the_404_page_stays_on_the_site(chromium, demo_server) -> None:
     record = Journey(demo_server)
     context, page = phone(chromium, record)
@@ -166,12 +160,6 @@ def test_search_from_the_404_page_stays_on_the_site(chromium, demo_server) -> No
     assert urlsplit(action).path == "/search/"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kbgen/assets/search.css gives .kbs-page__filters 'margin: 0 -1rem' (20 px) to run "
-    "edge to edge, but material's content margin on phones is 0.8rem (16 px): the results page "
-    "scrolls 4 px sideways",
-)
 def test_search_results_fit_the_screen(chromium, demo_server) -> None:
     record = Journey(demo_server)
     context, page = phone(chromium, record)
