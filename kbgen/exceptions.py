@@ -23,3 +23,9 @@ class ArticleError(KbgenError):
 
 class BuildError(KbgenError):
     """The build failed for a reason other than article content."""
+
+
+class UsageError(KbgenError):
+    """A command was called with values it cannot use (exit status 2, like click's)."""
+
+    exit_code = 2

@@ -34,7 +34,10 @@ def _duplicate_ids(catalog: Catalog) -> None:
         if first is article:
             continue
         # Publishing both under one id would mix their feedback; the later one gets its path id.
-        replacement = default_id(article.path)
+        replacement, n = default_id(article.path), 1
+        while (article.lang, replacement) in seen:
+            n += 1
+            replacement = f"{default_id(article.path)}-{n}"
         catalog.problems.warning(
             catalog.where(article.path),
             article.meta_lines.get("id", 1),

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from kbgen.articles.loader import Catalog
-from kbgen.exceptions import KbgenError
+from kbgen.exceptions import UsageError
 
 TRANSLITERATE = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"}
@@ -35,7 +35,7 @@ def create(
     """Write the new article and return its path. Never overwrites a file."""
     title = title.strip()
     if not title:
-        raise KbgenError('the title is empty; write it in quotes: kbgen new "Wo ist mein Paket?"')
+        raise UsageError('the title is empty; write it in quotes: kbgen new "Wo ist mein Paket?"')
     folder = _category_folder(catalog.root, category)
     base = slug(title)
     taken_ids = {a.id for a in catalog.articles}
@@ -75,7 +75,7 @@ def _category_folder(root: Path, category: str) -> Path:
         candidate = from_cwd if from_cwd.is_dir() and _within(from_cwd, root) else inside
     candidate = candidate.resolve()
     if not _within(candidate, root):
-        raise KbgenError(f"--category '{category}' is outside the articles folder '{root}'")
+        raise UsageError(f"--category '{category}' is outside the articles folder '{root}'")
     return candidate
 
 

@@ -56,6 +56,10 @@ def configure(config: MkDocsConfig, options: KbgenConfig) -> str:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
             config.mdx_configs.setdefault(name, dict(settings))
+    # The heading permalinks' tooltip in the site's language, not Python-Markdown's English.
+    config.mdx_configs.setdefault("toc", {}).setdefault(
+        "permalink_title", locale.strings(lang)["permalink_title"]
+    )
     for name in ("search", "material/search"):
         if name in config.plugins:
             log.info(f"plugin '{name}' is not needed: kbgen brings its own search")
