@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -267,7 +268,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self.progress is not None:
             self.progress.step()
-        return output
+        return _strip_indentation(output)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.progress is not None:
@@ -300,3 +301,16 @@ def _prune(site_dir: Path, expected: set[str]) -> None:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
+
+
+_VERBATIM = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S | re.I)
+_INDENT = re.compile(r"\n[ \t]+|\n{2,}")
+
+
+def _strip_indentation(html: str) -> str:
+    """Template indentation is a sixth of a page's bytes; whitespace inside <pre> and
+    <textarea> is content and stays."""
+    parts = _VERBATIM.split(html)
+    for i in range(0, len(parts), 2):
+        parts[i] = _INDENT.sub("\n", parts[i])
+    return "".join(parts)

@@ -136,15 +136,15 @@ def fingerprint(config: MkDocsConfig, options: KbgenConfig) -> str:
     config_text = ""
     if config.config_file_path and Path(config.config_file_path).is_file():
         config_text = Path(config.config_file_path).read_text(encoding="utf-8", errors="replace")
-    assets = Path(__file__).resolve().parent.parent / "assets"
-    locales = Path(__file__).resolve().parent.parent / "locale"
+    # kbgen's own code too (not just its version): an upgrade or a local change re-renders.
+    package = Path(__file__).resolve().parent.parent
     return digest(
         [
             config_text,
             str(config.docs_dir),
             config.site_url,
             dict(options),
-            tree_digest(Path(THEME_DIR), assets, locales),
+            tree_digest(Path(THEME_DIR), package),
             material.__version__ if hasattr(material, "__version__") else "",
             mkdocs.__version__,
         ]
