@@ -38,7 +38,7 @@ import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import yaml
 
@@ -157,7 +157,9 @@ def kbgen_config(repo_config: Path, corpus: Path, tmp: Path, *, search: bool) ->
 
     path = tmp / "mkdocs.yml"
     path.write_text(
-        "# Written by bench/build.py from " + str(repo_config.resolve()) + "\n"
+        "# Written by bench/build.py from "
+        + str(repo_config.resolve())
+        + "\n"
         + yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )
@@ -200,7 +202,9 @@ def run_measured(cmd: list[str], log: Path, label: str, cwd: Path) -> Run:
     reaped: dict[str, object] = {}
     with log.open("wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd)
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd
+        )
 
         def reap() -> None:
             reaped["wait"] = os.wait4(proc.pid, 0)
@@ -299,7 +303,9 @@ def check_kbgen_manifest(site: Path, measured: Site) -> None:
     try:
         records = json.loads(manifest.read_text(encoding="utf-8"))["articles"]
     except (OSError, ValueError, KeyError, TypeError):
-        measured.notes.append("no readable assets/kbgen/articles.json to cross-check the page count")
+        measured.notes.append(
+            "no readable assets/kbgen/articles.json to cross-check the page count"
+        )
         return
     if len(records) != measured.article_pages:
         measured.notes.append(
@@ -325,7 +331,9 @@ def build_one(label: str, cmd: list[str], tmp: Path, article_filter) -> dict:
     progress(f"{label}: {' '.join(cmd)}")
     run = run_measured(cmd, tmp / "build.log", label, cwd=tmp)
     if run.returncode != 0:
-        progress(f"{label}: build FAILED (exit {run.returncode}) after {run.wall_s:.1f} s; end of its log:")
+        progress(
+            f"{label}: build FAILED (exit {run.returncode}) after {run.wall_s:.1f} s; end of its log:"
+        )
         print(log_tail(run.log), file=sys.stderr)
         raise SystemExit(1)
     progress(f"{label}: built in {run.wall_s:.1f} s; measuring the site")
@@ -343,20 +351,30 @@ def build_one(label: str, cmd: list[str], tmp: Path, article_filter) -> dict:
 
 
 def print_table(results: dict[str, dict]) -> None:
-    header = ("tool", "wall s", "cpu s", "peak RSS MB", "site MB", "article pages",
-              "largest article KB", "median page KB")
+    header = (
+        "tool",
+        "wall s",
+        "cpu s",
+        "peak RSS MB",
+        "site MB",
+        "article pages",
+        "largest article KB",
+        "median page KB",
+    )
     rows = [header]
     for tool, r in results.items():
-        rows.append((
-            tool,
-            f"{r['wall_s']:.1f}",
-            f"{r['cpu_s']:.1f}",
-            f"{r['peak_rss_bytes'] / MB:.0f}",
-            f"{r['bytes'] / MB:.1f}",
-            f"{r['article_pages']}",
-            f"{r['largest_page_bytes'] / KB:.1f}",
-            f"{r['median_page_bytes'] / KB:.1f}",
-        ))
+        rows.append(
+            (
+                tool,
+                f"{r['wall_s']:.1f}",
+                f"{r['cpu_s']:.1f}",
+                f"{r['peak_rss_bytes'] / MB:.0f}",
+                f"{r['bytes'] / MB:.1f}",
+                f"{r['article_pages']}",
+                f"{r['largest_page_bytes'] / KB:.1f}",
+                f"{r['median_page_bytes'] / KB:.1f}",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for n, row in enumerate(rows):
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
@@ -364,9 +382,11 @@ def print_table(results: dict[str, dict]) -> None:
         if n == 0:
             print("  ".join("-" * w for w in widths))
     for tool, r in results.items():
-        print(f"{tool}: largest article page {r['largest_page']} ({r['largest_page_bytes']:,} bytes); "
-              f"smallest {r['smallest_page_bytes'] / KB:.1f} KB, 90th percentile {r['p90_page_bytes'] / KB:.1f} KB, "
-              f"{r['pages_over_target']} over {PAGE_TARGET_KB} KB")
+        print(
+            f"{tool}: largest article page {r['largest_page']} ({r['largest_page_bytes']:,} bytes); "
+            f"smallest {r['smallest_page_bytes'] / KB:.1f} KB, 90th percentile {r['p90_page_bytes'] / KB:.1f} KB, "
+            f"{r['pages_over_target']} over {PAGE_TARGET_KB} KB"
+        )
 
 
 def evaluate(results: dict[str, dict], skipped_stock: bool, search: bool) -> dict:
@@ -383,21 +403,31 @@ def evaluate(results: dict[str, dict], skipped_stock: bool, search: bool) -> dic
         print(f"stock/kbgen site size: {size_ratio:.1f}x")
         speed_met = time_ratio >= SPEED_TARGET
         summary["speed_target"] = {"target": SPEED_TARGET, "value": time_ratio, "met": speed_met}
-        print(f"target kbgen >= {SPEED_TARGET:g}x faster than stock: "
-              f"{'met' if speed_met else 'MISSED'} ({time_ratio:.1f}x)")
+        print(
+            f"target kbgen >= {SPEED_TARGET:g}x faster than stock: "
+            f"{'met' if speed_met else 'MISSED'} ({time_ratio:.1f}x)"
+        )
     else:
         summary["speed_target"] = {"target": SPEED_TARGET, "value": None, "met": None}
         print(f"target kbgen >= {SPEED_TARGET:g}x faster than stock: not measured (--skip-stock)")
     page_met = kb["article_pages"] > 0 and kb["largest_page_bytes"] <= PAGE_TARGET_KB * KB
     summary["page_target"] = {
-        "target_kb": PAGE_TARGET_KB, "largest_kb": kb["largest_page_bytes"] / KB,
-        "pages_over": kb["pages_over_target"], "met": page_met,
+        "target_kb": PAGE_TARGET_KB,
+        "largest_kb": kb["largest_page_bytes"] / KB,
+        "pages_over": kb["pages_over_target"],
+        "met": page_met,
     }
-    detail = (f"largest {kb['largest_page_bytes'] / KB:.1f} KB, "
-              f"{kb['pages_over_target']} of {kb['article_pages']} pages over")
-    print(f"target kbgen article pages <= {PAGE_TARGET_KB} KB each: {'met' if page_met else 'MISSED'} ({detail})")
+    detail = (
+        f"largest {kb['largest_page_bytes'] / KB:.1f} KB, "
+        f"{kb['pages_over_target']} of {kb['article_pages']} pages over"
+    )
+    print(
+        f"target kbgen article pages <= {PAGE_TARGET_KB} KB each: {'met' if page_met else 'MISSED'} ({detail})"
+    )
     if not search:
-        print("NOTE: kbgen built with search DISABLED (--no-kbgen-search): these are not valid figures")
+        print(
+            "NOTE: kbgen built with search DISABLED (--no-kbgen-search): these are not valid figures"
+        )
     return summary
 
 
@@ -405,21 +435,40 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Build a real corpus with kbgen and with stock mkdocs-material; compare.",
     )
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                        help="folder of Markdown articles (default: %(default)s)")
-    parser.add_argument("--config", type=Path, default=REPO / "mkdocs.yml",
-                        help="the kbgen project configuration to adjust (default: %(default)s)")
-    parser.add_argument("--skip-stock", action="store_true", help="build with kbgen only (no ratios)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folders (sites, logs)")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=DEFAULT_CORPUS,
+        help="folder of Markdown articles (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=REPO / "mkdocs.yml",
+        help="the kbgen project configuration to adjust (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--skip-stock", action="store_true", help="build with kbgen only (no ratios)"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary folders (sites, logs)"
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures to FILE")
-    parser.add_argument("--no-kbgen-search", dest="search", action="store_false",
-                        help="build kbgen with search disabled (only to test this script; not valid figures)")
+    parser.add_argument(
+        "--no-kbgen-search",
+        dest="search",
+        action="store_false",
+        help="build kbgen with search disabled (only to test this script; not valid figures)",
+    )
     args = parser.parse_args(argv)
 
     corpus = args.corpus.resolve()
     if not corpus.is_dir() or not any(corpus.rglob("*.md")):
-        print(f"bench: corpus not found or holds no Markdown: {corpus}\n"
-              "  it lives in shared/corpora/ beside the repository; pass --corpus DIR", file=sys.stderr)
+        print(
+            f"bench: corpus not found or holds no Markdown: {corpus}\n"
+            "  it lives in shared/corpora/ beside the repository; pass --corpus DIR",
+            file=sys.stderr,
+        )
         return 2
     if not args.config.is_file():
         print(f"bench: no configuration {args.config}", file=sys.stderr)
@@ -432,8 +481,16 @@ def main(argv: list[str] | None = None) -> int:
         kb_tmp = tmp_root / "kbgen"
         kb_tmp.mkdir()
         cfg = kbgen_config(args.config, corpus, kb_tmp, search=args.search)
-        cmd = [find_tool("kbgen"), "build", "-f", str(cfg), "--articles", str(corpus),
-               "--site-dir", str(kb_tmp / "site")]
+        cmd = [
+            find_tool("kbgen"),
+            "build",
+            "-f",
+            str(cfg),
+            "--articles",
+            str(corpus),
+            "--site-dir",
+            str(kb_tmp / "site"),
+        ]
         results["kbgen"] = build_one("kbgen", cmd, kb_tmp, kbgen_article_filter(corpus))
 
         if not args.skip_stock:
@@ -444,8 +501,10 @@ def main(argv: list[str] | None = None) -> int:
             results["stock"] = build_one("stock", cmd, st_tmp, lambda rel_dir: rel_dir != "")
 
         print()
-        print(f"Build benchmark: {corpus.name} ({platform.node()}, {os.cpu_count()} CPUs, "
-              f"{dt.datetime.now().isoformat(timespec='seconds')})")
+        print(
+            f"Build benchmark: {corpus.name} ({platform.node()}, {os.cpu_count()} CPUs, "
+            f"{dt.datetime.now().isoformat(timespec='seconds')})"
+        )
         print_table(results)
         summary = evaluate(results, args.skip_stock, args.search)
         if args.json:
@@ -461,7 +520,9 @@ def main(argv: list[str] | None = None) -> int:
                 **summary,
             }
             args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+            args.json.write_text(
+                json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8"
+            )
             progress(f"figures written to {args.json}")
     finally:
         if args.keep:

@@ -94,7 +94,8 @@ def build(
         _write_json(report_file, runner.report(config, result, None))
     published = len(result.catalog.published)
     click.echo(
-        f"kbgen: built {published} articles into {result.config.site_dir} in {result.seconds:.1f} s",
+        f"kbgen: built {published} articles into {result.config.site_dir} "
+        f"in {result.seconds:.1f} s",
         err=True,
     )
 
@@ -167,7 +168,8 @@ def check(
             click.echo(problem.format())
     errors, warnings = len(catalog.problems.errors), len(catalog.problems.warnings)
     click.echo(
-        f"kbgen: {len(catalog.articles)} articles checked: {errors} error(s), {warnings} warning(s)",
+        f"kbgen: {len(catalog.articles)} articles checked: "
+        f"{errors} error(s), {warnings} warning(s)",
         err=True,
     )
     if errors or (strict and warnings):

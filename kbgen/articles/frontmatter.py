@@ -9,14 +9,15 @@ from typing import Any
 import yaml
 
 
-
 class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """libyaml's safe loader (~10x faster; thousands of articles are parsed every build) that
     keeps dates as text, so an impossible date like 2026-02-30 becomes a located field error
     instead of an exception inside YAML."""
 
 
-Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
 LOADER = Loader
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 H1 = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$")

@@ -98,5 +98,5 @@ class Article:
 
 
 def default_id(path: PurePosixPath) -> str:
-    """Stable id derived from the path: ``versand/paket-verfolgen.md`` → ``versand-paket-verfolgen``."""
+    """Stable id from the path: ``versand/paket-verfolgen.md`` → ``versand-paket-verfolgen``."""
     return str(path.with_suffix("")).replace("/", "-").lower()

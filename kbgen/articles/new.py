@@ -17,7 +17,7 @@ TRANSLITERATE = str.maketrans(
 )
 REVIEW_AFTER = dt.timedelta(days=180)
 PROMPTS = {
-    "de": "<!-- Beantworten Sie hier die Frage aus dem Titel. Setzen Sie danach 'draft: false'. -->",
+    "de": "<!-- Beantworten Sie hier die Frage aus dem Titel, dann 'draft: false' setzen. -->",
     "en": "<!-- Answer the title's question here, then set 'draft: false'. -->",
 }
 

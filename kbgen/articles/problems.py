@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # the article cannot be published as it is
     WARNING = "warning"  # published, but something a reader would notice is wrong
     INFO = "info"  # worth knowing (listed with -v): unknown keys, reviews due

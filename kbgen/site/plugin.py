@@ -1,4 +1,4 @@
-"""The MkDocs plugin `kbgen`: articles in, help-center pages out. The only place MkDocs meets kbgen."""
+"""The MkDocs plugin `kbgen`: articles in, help-center pages out (MkDocs meets kbgen here)."""
 
 from __future__ import annotations
 

@@ -35,7 +35,8 @@ def configure(config: MkDocsConfig, options: KbgenConfig) -> str:
     """Adjust the MkDocs configuration for a help center; return the UI language."""
     if config.theme.name != "material":
         raise PluginError(
-            f"kbgen needs theme 'material', got {config.theme.name!r}; set 'theme: {{name: material}}'"
+            f"kbgen needs theme 'material', got {config.theme.name!r}; "
+            "set 'theme: {name: material}'"
         )
     code = (options.language or config.theme.get("language") or "de").strip()
     lang = base_language(code)  # UI strings, analyzers and article keys are per base language

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 from kbgen.articles import LoadOptions, check, load
 
 TODAY = dt.date(2026, 11, 25)
