@@ -209,20 +209,13 @@ def _update_lang(index_dir: Path, lang: str, docs: list[SearchDoc], stats: Index
     if not (added or removed or updated):
         ix.close()
         return
-    writer = ix.writer(limitmb=256)
-    try:
-        for doc_id in removed + updated:
-            writer.delete_by_term("id", doc_id)
-        for doc_id in added + updated:
-            writer.add_document(**_record(wanted[doc_id]))
-        # Deleted documents still count in Whoosh's statistics until their segment is
-        # rewritten; merging keeps scores equal to a fresh build's.
-        writer.commit(optimize=bool(removed or updated))
-    except BaseException:
-        writer.cancel()
-        raise
-    finally:
-        ix.close()
+    ix.close()
+    # Rewritten from the articles rather than patched: Whoosh's statistics are not exact after
+    # an update. Deleted documents count until a merge, and a merge sums the lossy one-byte
+    # field lengths, so an updated index ranks (by a few thousandths) unlike a fresh one. A
+    # build must equal a fresh build, so a changed language gets a fresh index; unchanged
+    # languages and unchanged builds are not touched.
+    _rebuild(index_dir, lang, docs)
     stats.added += len(added)
     stats.updated += len(updated)
     stats.removed += len(removed)

@@ -7,12 +7,15 @@ one engine open between its two tasks, so the export reuses the scores related a
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from kbgen.search.engine import Engine
-from kbgen.search.export import export_static
+from kbgen.search.export import FORMAT_VERSION, export_static
 from kbgen.search.indexer import update_index
 from kbgen.search.model import ExportStats, IndexStats, SearchDoc, SearchSettings
 from kbgen.search.related import related
@@ -20,19 +23,88 @@ from kbgen.search.related import related
 _engine: Engine | None = None
 
 
+RELATED_CACHE = "kbgen-related.json"
+EXPORT_MARK = "kbgen-export.json"
+
+
+def content_key(docs: list[SearchDoc], settings: SearchSettings, limit: int) -> str:
+    """Everything the index, related lists and export are computed from: the documents'
+    revisions, the settings and this package's code. Equal keys give byte-equal results."""
+    sha = hashlib.sha256()
+    for doc in sorted(docs, key=lambda d: (d.lang, d.id)):
+        sha.update(f"{doc.lang}\0{doc.id}\0{doc.revision}\n".encode())
+    sha.update(
+        json.dumps(
+            [
+                settings.field_weights(),
+                settings.synonyms,
+                settings.snippet_chars,
+                settings.mode,
+                limit,
+                FORMAT_VERSION,
+            ],
+            sort_keys=True,
+        ).encode()
+    )
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def _index_and_relate(
-    docs: list[SearchDoc], settings: SearchSettings, limit: int
+    docs: list[SearchDoc], settings: SearchSettings, limit: int, key: str
 ) -> tuple[IndexStats, dict[tuple[str, str], list[str]]]:
+    """Update the index; related lists from the cache when nothing they depend on changed
+    (a rebuild without edits), else computed for every article: one edit shifts the corpus
+    statistics every score depends on, and a build must equal a fresh one."""
     global _engine
     stats = update_index(docs, settings)
+    cache = settings.index_dir / RELATED_CACHE
+    cached = _read_json(cache)
+    if cached.get("key") == key:
+        return stats, {tuple(k.split("\0", 1)): v for k, v in cached["related"].items()}
     _engine = Engine(settings.index_dir, settings)
-    return stats, related(settings, docs, limit=limit, engine=_engine)
+    found = related(settings, docs, limit=limit, engine=_engine)
+    _write_json(cache, {"key": key, "related": {f"{k[0]}\0{k[1]}": v for k, v in found.items()}})
+    return stats, found
 
 
-def _export(settings: SearchSettings, out_dir: Path) -> ExportStats:
+def _export(settings: SearchSettings, out_dir: Path, key: str) -> ExportStats | None:
+    """Write the static search files, unless ``out_dir`` already holds this content's export
+    (an incremental build starts from a copy of the previous site)."""
     global _engine
+    mark = settings.index_dir / EXPORT_MARK
+    manifest = out_dir / "manifest.json"
     try:
-        return export_static(settings, out_dir, engine=_engine)
+        previous = _read_json(mark)
+        if (
+            previous.get("key") == key
+            and manifest.is_file()
+            and hashlib.sha256(manifest.read_bytes()).hexdigest() == previous.get("manifest")
+            and all((out_dir / d).is_dir() for d in previous.get("dirs", []))
+        ):
+            return None
+        if _engine is None:
+            _engine = Engine(settings.index_dir, settings)
+        stats = export_static(settings, out_dir, engine=_engine)
+        dirs = sorted(p.name for p in out_dir.iterdir() if p.is_dir())
+        digest = hashlib.sha256(manifest.read_bytes()).hexdigest()
+        _write_json(mark, {"key": key, "manifest": digest, "dirs": dirs})
+        return stats
     finally:
         if _engine is not None:
             _engine.close()
@@ -46,7 +118,10 @@ class SearchJob:
         self.settings = settings
         # "spawn": a fresh interpreter, safe beside the threads of `kbgen serve`.
         self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        self._indexed: Future = self._pool.submit(_index_and_relate, docs, settings, limit)
+        self.key = content_key(docs, settings, limit)
+        self._indexed: Future = self._pool.submit(
+            _index_and_relate, docs, settings, limit, self.key
+        )
         self._exported: Future | None = None
 
     def related(self) -> dict[tuple[str, str], list[str]]:
@@ -56,7 +131,7 @@ class SearchJob:
         return self._indexed.result()[0]
 
     def start_export(self, out_dir: Path) -> None:
-        self._exported = self._pool.submit(_export, self.settings, out_dir)
+        self._exported = self._pool.submit(_export, self.settings, out_dir, self.key)
 
     def finish(self) -> ExportStats | None:
         try:
