@@ -8,8 +8,9 @@ twice, each in its own subprocess:
   the temporary folder, so every run is a cold build);
 * **stock** — mkdocs-material with its defaults and its search plugin (``mkdocs build``).
 
-For each it measures wall time, CPU time and peak RSS of the build process (``os.wait4``
-gives the rusage of that one child), then walks the site: bytes, number of article pages,
+For each it measures wall time, CPU time and peak memory of the build (the largest sum of
+RSS over its process tree, sampled every 50 ms, as bench/measure.py's ``run_measured`` does:
+kbgen runs its search in a worker process), then walks the site: bytes, number of article pages,
 the largest and the median article page. It prints a table, the stock/kbgen ratios and
 whether the targets hold (kbgen at least 6x faster, every kbgen article page at most
 30 KB). A missed target is printed as MISSED but still exits 0; only a failing build exits
@@ -32,15 +33,25 @@ import platform
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import (  # noqa: E402  (bench/measure.py)
+    KB,
+    MB,
+    _absolute,
+    _Dumper,
+    _Loader,
+    find_tool,
+    log_tail,
+    progress,
+    run_measured,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "ms-officedocs-support-en"
@@ -49,64 +60,6 @@ STOCK_EXCLUDE = "includes/\n"  # gitignore-style: any folder named includes
 
 SPEED_TARGET = 6.0  # kbgen at least this many times faster than stock (wall time)
 PAGE_TARGET_KB = 30  # every kbgen article page at most this many KB
-HEARTBEAT_S = 30.0
-KB = 1024
-MB = 1024 * 1024
-
-
-def progress(message: str) -> None:
-    stamp = time.strftime("%H:%M:%S")
-    print(f"[bench {stamp}] {message}", file=sys.stderr, flush=True)
-
-
-# -- YAML that survives tags MkDocs configs use (!ENV, !!python/name:, !relative) -------------
-
-
-class _Tagged:
-    """A node with a tag safe_load does not know, kept as it was to write it back."""
-
-    def __init__(self, tag: str, value: object) -> None:
-        self.tag, self.value = tag, value
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_tagged(loader: yaml.SafeLoader, node: yaml.Node) -> _Tagged:
-    if isinstance(node, yaml.ScalarNode):
-        return _Tagged(node.tag, loader.construct_scalar(node))
-    if isinstance(node, yaml.SequenceNode):
-        return _Tagged(node.tag, loader.construct_sequence(node, deep=True))
-    return _Tagged(node.tag, loader.construct_mapping(node, deep=True))
-
-
-_Loader.add_constructor(None, _construct_tagged)
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
-    if isinstance(data.value, list):
-        return dumper.represent_sequence(data.tag, data.value)
-    if isinstance(data.value, dict):
-        return dumper.represent_mapping(data.tag, data.value)
-    return dumper.represent_scalar(data.tag, data.value)
-
-
-_Dumper.add_representer(_Tagged, _represent_tagged)
-
-
-def _absolute(value: object, base: Path) -> object:
-    """A path setting made absolute against ``base`` (the repository), tags resolved."""
-    if isinstance(value, _Tagged) and value.tag == "!relative":
-        # MkDocs' !relative means "relative to the config file" (or docs_dir) at use time.
-        return str(base) if value.value in ("", "$config_dir", None) else value
-    if isinstance(value, str) and value and not Path(value).is_absolute():
-        return str((base / value).resolve())
-    return value
 
 
 # -- configurations ------------------------------------------------------------------------
@@ -178,67 +131,6 @@ def stock_config(corpus: Path, tmp: Path) -> Path:
     path = tmp / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
-
-
-# -- running and measuring -------------------------------------------------------------------
-
-
-@dataclass
-class Run:
-    returncode: int
-    wall_s: float
-    cpu_s: float
-    peak_rss_bytes: int
-    log: Path
-
-
-def run_measured(cmd: list[str], log: Path, label: str, cwd: Path) -> Run:
-    """Run ``cmd`` alone and return its wall time, CPU time and peak RSS.
-
-    ``os.wait4`` returns the resource usage of exactly this child (and of any processes it
-    waited for itself), unlike RUSAGE_CHILDREN, whose ru_maxrss is the maximum over every
-    child this process has ever reaped.
-    """
-    reaped: dict[str, object] = {}
-    with log.open("wb") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd
-        )
-
-        def reap() -> None:
-            reaped["wait"] = os.wait4(proc.pid, 0)
-            reaped["end"] = time.perf_counter()
-
-        waiter = threading.Thread(target=reap, daemon=True)
-        waiter.start()
-        try:
-            while waiter.is_alive():
-                waiter.join(HEARTBEAT_S)
-                if waiter.is_alive():
-                    progress(f"{label}: still building ({time.perf_counter() - started:.0f} s)")
-        except KeyboardInterrupt:
-            proc.kill()
-            waiter.join()
-            proc.returncode = -9
-            raise
-    _, status, usage = reaped["wait"]  # type: ignore[misc]
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(
-        returncode=proc.returncode,
-        wall_s=reaped["end"] - started,  # type: ignore[operator]
-        cpu_s=usage.ru_utime + usage.ru_stime,
-        peak_rss_bytes=usage.ru_maxrss * KB,  # Linux: kilobytes
-        log=log,
-    )
-
-
-def log_tail(path: Path, lines: int = 40) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        return f"(no log: {exc})"
-    return "\n".join(text.rstrip("\n").split("\n")[-lines:])
 
 
 @dataclass
@@ -317,22 +209,13 @@ def check_kbgen_manifest(site: Path, measured: Site) -> None:
 # -- the run -------------------------------------------------------------------------------
 
 
-def find_tool(name: str) -> str:
-    beside = Path(sys.executable).parent / name
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    found = shutil.which(name)
-    if found is None:
-        sys.exit(f"bench: no '{name}' executable beside {sys.executable} or on PATH")
-    return found
-
-
 def build_one(label: str, cmd: list[str], tmp: Path, article_filter) -> dict:
     progress(f"{label}: {' '.join(cmd)}")
     run = run_measured(cmd, tmp / "build.log", label, cwd=tmp)
     if run.returncode != 0:
         progress(
-            f"{label}: build FAILED (exit {run.returncode}) after {run.wall_s:.1f} s; end of its log:"
+            f"{label}: build FAILED (exit {run.returncode}) after {run.wall_s:.1f} s; "
+            "end of its log:"
         )
         print(log_tail(run.log), file=sys.stderr)
         raise SystemExit(1)
@@ -377,14 +260,17 @@ def print_table(results: dict[str, dict]) -> None:
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        right = [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        cells = [row[0].ljust(widths[0]), *right]
         print("  ".join(cells))
         if n == 0:
             print("  ".join("-" * w for w in widths))
     for tool, r in results.items():
         print(
-            f"{tool}: largest article page {r['largest_page']} ({r['largest_page_bytes']:,} bytes); "
-            f"smallest {r['smallest_page_bytes'] / KB:.1f} KB, 90th percentile {r['p90_page_bytes'] / KB:.1f} KB, "
+            f"{tool}: largest article page {r['largest_page']} "
+            f"({r['largest_page_bytes']:,} bytes); "
+            f"smallest {r['smallest_page_bytes'] / KB:.1f} KB, "
+            f"90th percentile {r['p90_page_bytes'] / KB:.1f} KB, "
             f"{r['pages_over_target']} over {PAGE_TARGET_KB} KB"
         )
 
@@ -422,11 +308,13 @@ def evaluate(results: dict[str, dict], skipped_stock: bool, search: bool) -> dic
         f"{kb['pages_over_target']} of {kb['article_pages']} pages over"
     )
     print(
-        f"target kbgen article pages <= {PAGE_TARGET_KB} KB each: {'met' if page_met else 'MISSED'} ({detail})"
+        f"target kbgen article pages <= {PAGE_TARGET_KB} KB each: "
+        f"{'met' if page_met else 'MISSED'} ({detail})"
     )
     if not search:
         print(
-            "NOTE: kbgen built with search DISABLED (--no-kbgen-search): these are not valid figures"
+            "NOTE: kbgen built with search DISABLED (--no-kbgen-search): "
+            "these are not valid figures"
         )
     return summary
 
