@@ -44,12 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import (  # noqa: E402  (bench/measure.py)
     KB,
     MB,
-    _absolute,
     _Dumper,
-    _Loader,
     find_tool,
     log_tail,
     progress,
+    project_config,
     run_measured,
 )
 
@@ -67,39 +66,7 @@ PAGE_TARGET_KB = 30  # every kbgen article page at most this many KB
 
 def kbgen_config(repo_config: Path, corpus: Path, tmp: Path, *, search: bool) -> Path:
     """The repository's mkdocs.yml, adjusted for the corpus, written into ``tmp``."""
-    with repo_config.open(encoding="utf-8") as handle:
-        config = yaml.load(handle, Loader=_Loader) or {}  # noqa: S506 - SafeLoader subclass
-    base = repo_config.resolve().parent
-    config["docs_dir"] = str(corpus)  # --articles overrides it too
-    config["site_dir"] = str(tmp / "site")
-    theme = config.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
-        theme["custom_dir"] = _absolute(theme["custom_dir"], base)
-    if isinstance(config.get("hooks"), list):
-        config["hooks"] = [_absolute(h, base) for h in config["hooks"]]
-
-    plugins = config.get("plugins")
-    if plugins is None:
-        plugins = config["plugins"] = []
-    if isinstance(plugins, dict):
-        options = plugins.get("kbgen")
-        if not isinstance(options, dict):
-            options = plugins["kbgen"] = {}
-    else:
-        options = None
-        for index, entry in enumerate(plugins):
-            if entry == "kbgen":
-                options = {}
-                plugins[index] = {"kbgen": options}
-                break
-            if isinstance(entry, dict) and "kbgen" in entry:
-                if not isinstance(entry["kbgen"], dict):
-                    entry["kbgen"] = {}
-                options = entry["kbgen"]
-                break
-        if options is None:
-            options = {}
-            plugins.append({"kbgen": options})
+    config, options = project_config(repo_config, corpus, tmp / "site")  # --articles too
     options["language"] = "en"
     options["exclude"] = list(KBGEN_EXCLUDE)
     search_options = options.get("search") if isinstance(options.get("search"), dict) else {}

@@ -268,3 +268,37 @@ def find_tool(name: str) -> str:
     if found is None:
         sys.exit(f"{_prefix}: no '{name}' executable beside {sys.executable} or on PATH")
     return found
+
+
+def project_config(repo_config: Path, docs_dir: Path, site_dir: Path) -> tuple[dict, dict]:
+    """The repository's mkdocs.yml as a dict, for a copy written elsewhere: docs and site
+    moved, relative paths made absolute, and the kbgen plugin's options (created if absent)
+    returned beside it for the caller to adjust."""
+    with repo_config.open(encoding="utf-8") as handle:
+        config = yaml.load(handle, Loader=_Loader) or {}  # noqa: S506 - SafeLoader subclass
+    base = repo_config.resolve().parent
+    config["docs_dir"] = str(docs_dir)
+    config["site_dir"] = str(site_dir)
+    theme = config.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        theme["custom_dir"] = _absolute(theme["custom_dir"], base)
+    if isinstance(config.get("hooks"), list):
+        config["hooks"] = [_absolute(h, base) for h in config["hooks"]]
+    plugins = config.get("plugins")
+    if plugins is None:
+        plugins = config["plugins"] = []
+    if isinstance(plugins, dict):
+        if not isinstance(plugins.get("kbgen"), dict):
+            plugins["kbgen"] = {}
+        return config, plugins["kbgen"]
+    for index, entry in enumerate(plugins):
+        if entry == "kbgen":
+            plugins[index] = {"kbgen": {}}
+            return config, plugins[index]["kbgen"]
+        if isinstance(entry, dict) and "kbgen" in entry:
+            if not isinstance(entry["kbgen"], dict):
+                entry["kbgen"] = {}
+            return config, entry["kbgen"]
+    options: dict = {}
+    plugins.append({"kbgen": options})
+    return config, options

@@ -67,12 +67,11 @@ from measure import (  # noqa: E402
     KB,
     MB,
     Run,
-    _absolute,
     _Dumper,
-    _Loader,
     find_tool,
     log_tail,
     progress,
+    project_config,
     run_measured,
 )
 
@@ -91,40 +90,8 @@ def write_config(
 ) -> Path:
     """The repository's mkdocs.yml for this corpus, written to ``tmp``: docs and site in
     ``tmp``, the search index in ``tmp/index`` (so the first build is cold)."""
-    with repo_config.open(encoding="utf-8") as handle:
-        config = yaml.load(handle, Loader=_Loader) or {}  # noqa: S506 - SafeLoader subclass
-    base = repo_config.resolve().parent
-    config["docs_dir"] = str(articles)
-    config["site_dir"] = str(tmp / "site")
-    theme = config.get("theme")
-    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
-        theme["custom_dir"] = _absolute(theme["custom_dir"], base)
-    if isinstance(config.get("hooks"), list):
-        config["hooks"] = [_absolute(h, base) for h in config["hooks"]]
-
-    plugins = config.get("plugins")
-    if plugins is None:
-        plugins = config["plugins"] = []
-    options: dict | None = None
-    if isinstance(plugins, dict):
-        if not isinstance(plugins.get("kbgen"), dict):
-            plugins["kbgen"] = {}
-        options = plugins["kbgen"]
-    else:
-        for index, entry in enumerate(plugins):
-            if entry == "kbgen":
-                options = {}
-                plugins[index] = {"kbgen": options}
-                break
-            if isinstance(entry, dict) and "kbgen" in entry:
-                if not isinstance(entry["kbgen"], dict):
-                    entry["kbgen"] = {}
-                options = entry["kbgen"]
-                break
-        if options is None:
-            options = {}
-            plugins.append({"kbgen": options})
-    site_lang = options.get("language") or (theme or {}).get("language") or "de"
+    config, options = project_config(repo_config, articles, tmp / "site")
+    site_lang = options.get("language") or (config.get("theme") or {}).get("language") or "de"
     if site_lang not in langs:
         options["language"] = langs[0]
     search_options = options.get("search") if isinstance(options.get("search"), dict) else {}
