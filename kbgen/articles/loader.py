@@ -48,6 +48,7 @@ class Catalog:
     problems: Problems = field(default_factory=Problems)
     display_prefix: str = ""  # prepended to article paths in messages
     cache: dict = field(default_factory=dict)  # see load()
+    home_title: str = ""  # the title of the articles folder's index.md, if it gives one
 
     @property
     def published(self) -> list[Article]:
@@ -77,7 +78,7 @@ def load(
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
         rel_dir = PurePosixPath(Path(dirpath).relative_to(root).as_posix())
         slug = "" if str(rel_dir) == "." else str(rel_dir)
-        if slug and _excluded(slug + "/", options.exclude):
+        if slug and excluded(slug, options.exclude):
             dirnames[:] = []
             continue
         if slug:
@@ -86,7 +87,7 @@ def load(
             rel = rel_dir / name if slug else PurePosixPath(name)
             if not name.endswith(".md") or name.startswith((".", "_")):
                 continue
-            if _excluded(str(rel), options.exclude):
+            if excluded(str(rel), options.exclude):
                 continue
             if name in INTRO_NAMES:
                 _load_intro(catalog, Path(dirpath) / name, rel, slug)
@@ -107,8 +108,13 @@ def _prefix(root: Path, display_root: Path | None) -> str:
     return "" if str(rel) == "." else f"{rel.as_posix()}/"
 
 
-def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel.rstrip("/"), p) for p in patterns)
+def excluded(rel: str, patterns: tuple[str, ...] | list[str]) -> bool:
+    """Whether ``rel`` (relative to the articles folder) or a folder above it matches one of
+    the ``exclude`` glob patterns: the articles and every other file below an excluded folder
+    stay out of the site alike."""
+    path = PurePosixPath(rel.rstrip("/"))
+    candidates = [str(path), *(str(parent) for parent in path.parents if str(parent) != ".")]
+    return any(fnmatch.fnmatch(c, p) for c in candidates for p in patterns if p)
 
 
 def _load_folder(catalog: Catalog, path: Path, slug: str) -> Folder:
@@ -164,7 +170,7 @@ def _load_intro(catalog: Catalog, path: Path, rel: PurePosixPath, slug: str) -> 
         body = "\n".join(lines[heading[1] + 1 :])
     catalog.intros[slug] = body.strip()
     if slug == "" and isinstance(source.meta.get("title"), str):
-        catalog.intros["__title__"] = source.meta["title"]
+        catalog.home_title = source.meta["title"]
 
 
 def _load_cached(

@@ -49,10 +49,6 @@ def _code_free_lines(body: str) -> Iterator[tuple[int, str]]:
         if stripped.startswith(("```", "~~~")):
             fence = stripped[:3]
             continue
-        if line.startswith(("    ", "\t")) and not stripped.startswith(("-", "*", "1", "[", "!")):
-            # Indented code blocks, but not indented content of admonitions and lists.
-            if not re.match(r"^\s+\S", line):
-                continue
         yield number, line
 
 

@@ -93,7 +93,7 @@ def build(
         },
         "categories": shared["categories"],
         "promoted": shared["promoted"],
-        "site_title": hc.catalog.intros.get("__title__") or strings["home_title"],
+        "site_title": hc.catalog.home_title or strings["home_title"],
         "breadcrumbs": [],
     }
     if model is None:

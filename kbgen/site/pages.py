@@ -44,7 +44,7 @@ class PageModel:
 
 def generated_pages(hc: HelpCenter, strings: dict[str, str]) -> Iterator[PageModel]:
     intros = hc.catalog.intros
-    home_title = intros.get("__title__") or strings["home_title"]
+    home_title = hc.catalog.home_title or strings["home_title"]
     yield PageModel("home", "index.md", home_title, intros.get("", ""))
     for category in hc.categories:
         slug = category.folder.slug

@@ -18,6 +18,7 @@ from mkdocs.structure.pages import Page
 
 from kbgen import locale
 from kbgen.articles import Catalog, Severity
+from kbgen.articles.loader import excluded
 from kbgen.articles.structure import HelpCenter
 from kbgen.articles.structure import build as build_structure
 from kbgen.site import context as page_context
@@ -85,8 +86,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 if file.src_uri in published:
                     keep.append(file)
                 continue  # drafts, intros (their text goes to landing pages), excluded files
-            if file.src_uri.rsplit("/", 1)[-1].startswith("_") or project.excluded(
-                file.src_uri, self.config
+            if file.src_uri.rsplit("/", 1)[-1].startswith("_") or excluded(
+                file.src_uri, self.config.exclude
             ):
                 continue
             if project.unused_theme_asset(file.src_uri):

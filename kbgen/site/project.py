@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import logging
 import os
 from pathlib import Path
@@ -95,14 +94,6 @@ UNUSED_THEME_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/"
 def unused_theme_asset(src_uri: str) -> bool:
     return src_uri.startswith(UNUSED_THEME_ASSETS) or (
         src_uri.startswith("assets/") and src_uri.endswith(".map")
-    )
-
-
-def excluded(src_uri: str, options: KbgenConfig) -> bool:
-    return any(
-        fnmatch.fnmatch(src_uri, p) or src_uri.startswith(p.rstrip("*"))
-        for p in options.exclude
-        if p
     )
 
 

@@ -176,7 +176,7 @@ def test_intros_are_landing_page_text_not_articles(root: Path) -> None:
     catalog = load(root)
     assert [str(a.path) for a in catalog.articles] == ["versand/a.md"]
     assert catalog.intros[""] == "Hallo."  # the H1 of an intro is the page's title, not text
-    assert catalog.intros["__title__"] == "Hilfe"
+    assert catalog.home_title == "Hilfe"
     assert catalog.intros["versand"] == "Alles zum Versand."
 
 
