@@ -80,22 +80,25 @@ def build(
     Exit status: 0 built, 1 article errors (or warnings with --strict) or a failed build,
     2 usage or configuration errors. The previous site stays untouched when a build fails.
     """
+    from kbgen.build import BuildRecord
+    from kbgen.report import build_report
     from kbgen.site import runner
 
     _setup_logging(verbose)
     config = runner.load_config(config_file, articles=articles, site_dir=site_dir, strict=strict)
+    record = BuildRecord(Path(config.site_dir))
     try:
-        result = runner.build(config)
+        runner.build(config, record)
     except KbgenError as exc:
         if report_file:
-            _write_json(report_file, runner.report(config, None, exc.format_message()))
+            _write_json(report_file, build_report(record, exc.format_message()))
         raise
     if report_file:
-        _write_json(report_file, runner.report(config, result, None))
-    published = len(result.catalog.published)
+        _write_json(report_file, build_report(record, None))
+    assert record.catalog is not None and record.seconds is not None
     click.echo(
-        f"kbgen: built {published} articles into {result.config.site_dir} "
-        f"in {result.seconds:.1f} s",
+        f"kbgen: built {len(record.catalog.published)} articles into {record.site_dir} "
+        f"in {record.seconds:.1f} s",
         err=True,
     )
 
@@ -140,6 +143,7 @@ def check(
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration errors.
     """
     from kbgen.articles import Severity
+    from kbgen.report import problem_record
     from kbgen.site import runner
 
     _setup_logging(verbose)
@@ -147,22 +151,7 @@ def check(
     catalog = runner.check(runner.load_config(config_file, articles=articles))
     shown = [p for p in sorted(catalog.problems) if verbose or p.severity is not Severity.INFO]
     if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "path": p.path,
-                        "line": p.line,
-                        "severity": p.severity.value,
-                        "message": p.message,
-                        "hint": p.hint,
-                    }
-                    for p in shown
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps([problem_record(p) for p in shown], ensure_ascii=False, indent=2))
     else:
         for problem in shown:
             click.echo(problem.format())
@@ -190,11 +179,7 @@ def new(title: str, category: str, config_file: str, articles: str | None) -> No
     from kbgen.site import runner
 
     config = runner.load_config(config_file, articles=articles)
-    from kbgen.site.project import base_language
-
-    plugin = runner.plugin_of(config)
-    code = (plugin.config.language if plugin else None) or config.theme.get("language") or "de"
-    lang = base_language(code)
+    lang = runner.settings(config).lang
     catalog = load(Path(config.docs_dir), LoadOptions(default_lang=lang))
     path = create(catalog, title, category, lang=lang)
     try:

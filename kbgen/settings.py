@@ -1,0 +1,60 @@
+"""A build's settings, engine-neutral: what the pipeline needs from the project's
+configuration, read once by the site layer (``kbgen.site.settings``) from ``mkdocs.yml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbgen.articles.text import Slugify
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How customers reach support (the `contact` options)."""
+
+    email: str = ""
+    phone: str = ""
+    hours: str = ""
+    chat_url: str = ""
+    form_url: str = ""
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    enabled: bool = True
+    index_dir: Path = Path("search_index")  # absolute once read from a project
+    weights: dict[str, float] = field(default_factory=dict)
+    synonyms: list[list[str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FeedbackOptions:
+    enabled: bool = True
+    collector_url: str = ""
+    report_zero_results: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a build reads from the configuration; see the README for each option."""
+
+    root: Path  # the project folder (where mkdocs.yml is)
+    docs_dir: Path
+    site_dir: Path
+    cache_dir: Path
+    site_url: str
+    lang: str  # the site's base language ('de'): UI strings, default article language
+    slugify: Slugify  # heading anchors, as the renderer makes them
+    fingerprint: str  # digest of what every page depends on (configuration, theme, code)
+    strict: bool = False
+    contact: Contact = field(default_factory=Contact)
+    search: SearchOptions = field(default_factory=SearchOptions)
+    feedback: FeedbackOptions = field(default_factory=FeedbackOptions)
+    exclude: tuple[str, ...] = ()
+    max_file_kb: int = 512
+    toc_min_headings: int = 3
+    raw_html: str = "safe"
+    siblings_limit: int = 8
+    related_limit: int = 5
+    promoted_limit: int = 6
