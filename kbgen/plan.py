@@ -123,6 +123,7 @@ class SiteView:
     categories: list[Tile]
     promoted: list[Link]
     site_title: str
+    search_url: str  # the search page, where the search box sends its query
     kind: str = "other"
     breadcrumbs: list[Crumb] = field(default_factory=list)
 
@@ -312,6 +313,7 @@ def _site_view(plan: Plan) -> SiteView:
         ],
         promoted=[plan.link(a) for a in plan.hc.promoted(settings.lang)[: settings.promoted_limit]],
         site_title=plan.hc.catalog.home_title or plan.strings["home_title"],
+        search_url=plan.urls.page(SEARCH_URI),
     )
 
 

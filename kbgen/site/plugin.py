@@ -42,7 +42,9 @@ STATIC_OUTPUTS = {"404.html", "sitemap.xml", "sitemap.xml.gz"}
 
 
 def url_policy(config: MkDocsConfig) -> UrlPolicy:
-    return UrlPolicy(directory_urls=True)
+    """The site's URL policy: MkDocs' `use_directory_urls`, so kbgen's links and MkDocs' files
+    agree."""
+    return UrlPolicy(directory_urls=config.use_directory_urls)
 
 
 @dataclass
