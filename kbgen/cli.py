@@ -11,6 +11,7 @@ import click
 
 from kbgen import __version__
 from kbgen.exceptions import KbgenError
+from kbgen.settings import ConfigReader, Settings
 
 CONFIG_OPTION = click.option(
     "-f",
@@ -48,8 +49,16 @@ def _setup_logging(verbose: bool) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kbgen")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """kbgen: Markdown FAQ articles → a fast, private, mobile-first help center."""
+    ctx.obj = ConfigReader(_read_settings)
+
+
+def _read_settings(config_file: Path) -> Settings:
+    from kbgen.site import runner
+
+    return runner.settings(runner.load_config(config_file))
 
 
 @cli.command()

@@ -3,6 +3,7 @@ configuration, read once by the site layer (``kbgen.site.settings``) from ``mkdo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,3 +59,24 @@ class Settings:
     siblings_limit: int = 8
     related_limit: int = 5
     promoted_limit: int = 6
+
+
+@dataclass(frozen=True)
+class ConfigReader:
+    """Reads a project's settings from its configuration file. The `kbgen` command provides one
+    (the site layer's) in click's context, so commands of lower packages (`kbgen search`,
+    `kbgen feedback serve`) read `mkdocs.yml` like `kbgen build` without importing the engine."""
+
+    read: Callable[[Path], Settings]
+
+
+def project_settings(config_file: Path) -> Settings | None:
+    """The settings of the project configured in ``config_file``; None when the file does not
+    exist or the command runs outside `kbgen` (e.g. ``python -m kbgen.feedback``)."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    reader = context.find_object(ConfigReader) if context is not None else None
+    if reader is None or not config_file.is_file():
+        return None
+    return reader.read(config_file)
