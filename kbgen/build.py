@@ -36,7 +36,7 @@ from kbgen.plan import Page, Plan, Related, Urls
 from kbgen.settings import Settings
 
 log = logging.getLogger("kbgen")
-problem_log = logging.getLogger("mkdocs.plugins.kbgen")
+problem_log = logging.getLogger("kbgen.articles")
 
 
 @dataclass

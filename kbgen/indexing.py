@@ -10,7 +10,7 @@ from pathlib import Path
 from kbgen.articles.text import plain_text
 from kbgen.plan import Plan, Related
 
-log = logging.getLogger("mkdocs.plugins.kbgen")
+log = logging.getLogger("kbgen.search")
 
 
 class SiteSearch:
