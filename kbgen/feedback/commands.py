@@ -61,6 +61,15 @@ def feedback_group() -> None:
     help="Votes per article, language, client and UTC day.",
 )
 @click.option(
+    "--secret",
+    envvar="KBGEN_FEEDBACK_SECRET",
+    default="",
+    show_default=False,
+    help="Secret (16+ characters) keying the daily client pseudonyms and the no-JS form "
+    "tokens; kept outside the database. Needed by every instance when several share one "
+    "database (env KBGEN_FEEDBACK_SECRET; default: random per process).",
+)
+@click.option(
     "--forwarded-allow-ips",
     default="127.0.0.1",
     show_default=True,
@@ -86,6 +95,7 @@ def serve(
     port: int,
     origins: tuple[str, ...],
     vote_limit: int,
+    secret: str,
     forwarded_allow_ips: str,
     test_client_header: bool,
     log_level: str,
@@ -101,6 +111,7 @@ def serve(
         site_dir=site_dir,
         origins=origins,
         vote_limit=vote_limit,
+        secret=secret,
         test_client_header=test_client_header,
     )
     app = create_app(settings)

@@ -101,10 +101,18 @@ def _v1_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v2_no_salts_in_database(conn: Connection) -> None:
+    # The key of the client hashes must not sit beside them (kbgen.feedback.keys); the
+    # counters keyed with the dropped salts are unlinkable now and go too.
+    conn.execute(text("DELETE FROM kbgen_rate_counters"))
+    conn.execute(text("DROP TABLE IF EXISTS kbgen_salts"))
+
+
 Migration = tuple[int, str, Callable[[Connection], None]]
 
 MIGRATIONS: list[Migration] = [
     (1, "votes, follow-ups, zero-result queries, salts, rate counters", _v1_initial),
+    (2, "drop the salts table: the key lives outside the database", _v2_no_salts_in_database),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

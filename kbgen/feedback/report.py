@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, select
 
 from kbgen.feedback import schema
+from kbgen.feedback.contract import REASONS
 from kbgen.feedback.errors import FeedbackError
 from kbgen.feedback.manifest import Manifest
-from kbgen.feedback.models import REASONS
 from kbgen.feedback.store import Store
 
 Z95 = 1.959964

@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from kbgen.feedback.models import REASONS
+from kbgen.feedback.contract import REASONS
 from kbgen.feedback.report import ArticleFigures, Counts, Report
 
 REPORT_VERSION = 1

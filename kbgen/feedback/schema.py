@@ -4,7 +4,8 @@ The migrations in :mod:`kbgen.feedback.migrations` create and evolve these table
 checks that a freshly migrated database matches this module, so they cannot drift apart.
 
 No table holds an IP address or anything derived from one for longer than a day:
-``rate_counters`` keys clients by an HMAC with the day's salt, and both are purged daily.
+``rate_counters`` keys clients by an HMAC with the day's key, which is kept outside the database
+(:mod:`kbgen.feedback.keys`); counters of earlier days are purged daily.
 Times are naive UTC.
 """
 
@@ -77,13 +78,6 @@ zero_results = Table(
     Column("day", Date, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Index("ix_kbgen_zero_results_day", "day"),
-)
-
-salts = Table(
-    "kbgen_salts",
-    metadata,
-    Column("day", Date, primary_key=True),
-    Column("salt", String(64), nullable=False),
 )
 
 rate_counters = Table(

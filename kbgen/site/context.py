@@ -10,6 +10,7 @@ from markupsafe import escape
 from kbgen.articles.model import Article
 from kbgen.articles.structure import HelpCenter
 from kbgen.articles.text import plain_text, summary
+from kbgen.feedback import contract as feedback_contract
 from kbgen.locale import format_date
 from kbgen.site.config import KbgenConfig
 from kbgen.site.pages import PageModel
@@ -87,9 +88,10 @@ def build(
         "feedback": {
             "enabled": options.feedback.enabled,
             "collector_url": collector,
-            "zero_results_url": f"{collector}/api/zero-results"
+            "zero_results_url": f"{collector}{feedback_contract.ZERO_RESULTS_PATH}"
             if collector and options.feedback.report_zero_results
             else "",
+            **feedback_contract.widget(collector),
         },
         "categories": shared["categories"],
         "promoted": shared["promoted"],
