@@ -58,6 +58,8 @@ class KbgenConfig(base.Config):
     """Build cache for incremental builds (parsed articles, page inputs), relative to mkdocs.yml."""
     exclude = c.ListOfItems(c.Type(str), default=[])
     """Glob patterns (relative to the articles folder) of files and folders to leave out."""
+    extra_front_matter = c.ListOfItems(c.Type(str), default=[])
+    """Front-matter keys articles may carry beyond kbgen's own (e.g. ms.author): not reported."""
     max_file_kb = c.Type(int, default=512)
     """Articles larger than this are errors (usually a pasted export, not an article)."""
     toc_min_headings = c.Type(int, default=3)

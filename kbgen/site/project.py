@@ -102,6 +102,7 @@ def load_catalog(config: MkDocsConfig, options: KbgenConfig, slugify: Slugify) -
         default_lang=base_language(options.language or config.theme.get("language") or "de"),
         max_file_bytes=options.max_file_kb * 1024,
         exclude=tuple(options.exclude),
+        extra_front_matter=tuple(options.extra_front_matter),
     )
     root = project_root(config)
     cache = cache_of(config, options)
