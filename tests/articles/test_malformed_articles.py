@@ -110,7 +110,8 @@ CASES: dict[str, tuple[int, list[str], list[str]]] = {
     "typo_key.md": (
         0,
         [
-            "articles/typo_key.md:3: warning: unknown front-matter key 'darft': did you mean 'draft'?"
+            "articles/typo_key.md:3: warning: "
+            "unknown front-matter key 'darft': did you mean 'draft'?"
         ],
         [],
     ),

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import confirm_form, SITE_URL, write_manifest
+from conftest import SITE_URL, confirm_form, write_manifest
 from sqlalchemy import MetaData, select
 
 from kbgen.feedback import schema
