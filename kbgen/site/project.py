@@ -42,6 +42,14 @@ def configure(config: MkDocsConfig, options: KbgenConfig) -> str:
     if not locale.available(lang):
         log.warning(f"kbgen has no UI strings for language {code!r}; using English")
     config.theme["language"] = _material_language(code)
+    if options.feedback.collector_url.strip() and not config.site_url:
+        # The collector allows CORS only for the manifest's site_url: every in-place vote
+        # would be blocked by the browser and fall back to the confirm page, silently.
+        log.warning(
+            "mkdocs.yml: feedback.collector_url is set but site_url is not, so the collector "
+            "cannot allow the site's origin and every vote falls back to the confirm page "
+            "(set site_url to the site's public address)"
+        )
     # Material loads Google Fonts unless told not to; a help center must not call other origins.
     config.theme["font"] = False
     if THEME_DIR not in config.theme.dirs:
