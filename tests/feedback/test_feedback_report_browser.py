@@ -34,7 +34,7 @@ const outside = [...document.querySelectorAll("body *")]
 
 
 def test_report_fits_a_360_px_screen(filled: Store, site_dir: Path) -> None:  # noqa: F811
-    _votes(filled, "eine-sehr-lange-artikel-id-ohne-jede-pause-bis-zum-ende-der-zeile", 1, 3)
+    _votes(filled, "eine-lange-artikel-id-ohne-pause-bis-zum-zeilenende", 1, 3)
     filled.add_zero_result(
         query="rücksendeetikettausdruckenfunktioniertnichtobwohlichesschonmehrfachversuchthabe",
         lang="de",
