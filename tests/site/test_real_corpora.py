@@ -57,14 +57,11 @@ def corpus_config(target: Path, language: str) -> Path:
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(\s+language:) \S+$", rf"\1 {language}", text)
     text = re.sub(r"(?m)^(\s+index_dir:).*$", lambda m: f"{m.group(1)} {target / 'index'}", text)
-    text = re.sub(
-        r"(?m)^(\s*)- kbgen:\n",
-        lambda m: (
-            f"{m.group(0)}{m.group(1)}    extra_front_matter: {json.dumps(EXTRA_FRONT_MATTER)}\n"
-        ),
-        text,
-        count=1,
-    )
+    # The project declares its own extra keys; the corpora's replace them.
+    declared = f"extra_front_matter: {json.dumps(EXTRA_FRONT_MATTER)}"
+    text, found = re.subn(r"(?m)^(\s+)extra_front_matter:.*$", rf"\1{declared}", text)
+    if not found:
+        text = re.sub(r"(?m)^(\s*)- kbgen:\n", rf"\g<0>\1    {declared}\n", text, count=1)
     config = target / "mkdocs.yml"
     config.write_text(text, encoding="utf-8")
     return config
