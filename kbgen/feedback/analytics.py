@@ -7,8 +7,10 @@ docs/analytics.md; the definitions here are the reference:
 - a **visit** is one browser tab's events (one random id); it counts on the UTC day and in
   the language of its first event;
 - a search is **clicked** when a result is opened before the visitor's next search;
-- a search is **reformulated right away** when, without opening a result or reading an
-  article, the visitor's next search comes within :data:`REFORMULATE_SECONDS` and differs;
+- a search is **reformulated right away** when, without opening a result, reading an
+  article or marking an instant answer helpful, the visitor's next search comes within
+  :data:`REFORMULATE_SECONDS` and differs;
+- a search **failed** when no result was opened and no instant answer was marked helpful;
 - a search **ended in a contact request** when it is the visit's last search before a
   contact request was sent;
 - a reader **wrote in after reading** when the visit sent a contact request after viewing
@@ -145,12 +147,13 @@ class QueryFigures:
     zero: int = 0
     reformulated: int = 0
     ended_in_contact: int = 0
+    helped: int = 0  # not clicked, but its instant answer was marked helpful
     next_queries: Counter[str] = field(default_factory=Counter)
 
     @property
     def failed(self) -> int:
-        """Searches after which no result was opened."""
-        return self.searches - self.clicked
+        """Searches after which no result was opened and no instant answer helped."""
+        return self.searches - self.clicked - self.helped
 
     @property
     def top_reformulation(self) -> str:
@@ -223,7 +226,8 @@ def _analyse_visit(
     for i, ev in enumerate(events):
         if ev[0] == "contact_sent":
             last_contact = i
-    current: list | None = None  # [query, results, t, clicked, read, ended_in_contact]
+    # [query, results, t, clicked, read, ended_in_contact, answer helped]
+    current: list | None = None
     finished: list[list] = []
     reformulations: list[tuple[str, str]] = []
     first_view: dict[str, int] = {}
@@ -241,13 +245,14 @@ def _analyse_visit(
                 if (
                     not current[3]
                     and not current[4]
+                    and not current[6]
                     and query != current[0]
                     and t - current[2] <= REFORMULATE_SECONDS
                 ):
                     vec[REFORMULATED] += 1
                     reformulations.append((current[0], query))
                 finished.append(current)
-            current = [query, number or 0, t, False, False, False]
+            current = [query, number or 0, t, False, False, False, False]
         elif kind == "result":
             if current is not None and current[1]:
                 if not current[3]:
@@ -272,7 +277,12 @@ def _analyse_visit(
             if contact_page and first_suggestion < 0:
                 first_suggestion = i
         elif kind == "answer":
-            vec[ANSWERS_SHOWN if value == "shown" else ANSWERS_HELPFUL] += 1
+            if value == "shown":
+                vec[ANSWERS_SHOWN] += 1
+            else:
+                vec[ANSWERS_HELPFUL] += 1
+                if current is not None:
+                    current[6] = True
         elif kind == "assistant":
             if value == "user":
                 vec[ASSISTANT_QUESTIONS] += 1
@@ -293,13 +303,14 @@ def _analyse_visit(
             if last_contact < first_suggestion:
                 vec[DEFLECTED] = 1
     if detail:
-        for query, results, _, clicked, _, ended in finished:
+        for query, results, _, clicked, _, ended, helped in finished:
             figures = queries.get((lang, query))
             if figures is None:
                 figures = queries[(lang, query)] = QueryFigures(lang, query)
             figures.searches += 1
             figures.results = max(figures.results, results)
             figures.clicked += clicked
+            figures.helped += helped and not clicked
             figures.zero += not results
             figures.ended_in_contact += ended
         for before, after in reformulations:

@@ -56,6 +56,7 @@ def _query(q: QueryFigures) -> dict[str, Any]:
         "clicked": q.clicked,
         "click_through_rate": _round(q.clicked / q.searches if q.results else None),
         "zero_result_searches": q.zero,
+        "answered_by_instant_answer": q.helped,
         "failed": q.failed,
         "reformulated": q.reformulated,
         "next_query": q.top_reformulation,
