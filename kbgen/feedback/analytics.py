@@ -415,7 +415,7 @@ def build_analytics(store: Store, *, today: dt.date, since: dt.date | None) -> A
             ev.c.visit,
             ev.c.kind,
             ev.c.lang,
-            ev.c.t,
+            ev.c.seconds,
             ev.c.article_id,
             ev.c.query,
             ev.c.number,

@@ -122,7 +122,7 @@ def _row(event: EventIn, visit: str, lang: str, now: dt.datetime) -> dict[str, o
         "seq": event.seq,
         "kind": event.kind,
         "lang": lang,
-        "t": event.t,
+        "seconds": event.t,
         "article_id": event.id if "id" in needs else None,
         "query": event.q if event.kind in _KEEPS_QUERY else None,
         "number": event.n if "n" in needs else None,

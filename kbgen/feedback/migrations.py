@@ -112,7 +112,7 @@ def _v2_events(conn: Connection) -> None:
         Column("seq", Integer, nullable=False),
         Column("kind", String(24), nullable=False),
         Column("lang", String(16), nullable=False),
-        Column("t", Integer, nullable=False),
+        Column("seconds", Integer, nullable=False),
         Column("article_id", String(100), nullable=True),
         Column("query", String(200), nullable=True),
         Column("number", Integer, nullable=True),

@@ -109,7 +109,7 @@ events = Table(
     Column("lang", String(16), nullable=False),
     # Seconds since the visit's first event, by the browser's clock (orders events, measures
     # "right away").
-    Column("t", Integer, nullable=False),
+    Column("seconds", Integer, nullable=False),
     Column("article_id", String(100), nullable=True),
     Column("query", String(200), nullable=True),
     # search: number of results; result: rank (1 = first).

@@ -90,7 +90,9 @@ def build(
             "zero_results_url": f"{collector}/api/zero-results"
             if collector and options.feedback.report_zero_results
             else "",
-            "events_url": f"{collector}/api/events" if collector and options.feedback.events else "",
+            "events_url": f"{collector}/api/events"
+            if collector and options.feedback.events
+            else "",
             "events_local": options.feedback.events_local,
         },
         "categories": shared["categories"],
