@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import FastAPI, Request
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from kbgen.feedback import models
 from kbgen.feedback.collector import TEST_CLIENT_HEADER, Collector
@@ -26,7 +26,94 @@ from kbgen.feedback.store import OverLimit
 
 log = logging.getLogger(__name__)
 
-Kind = Literal[
+VISIT_PATTERN = r"^[A-Za-z0-9_-]{16,32}$"
+OUTCOME_PATTERN = r"^[a-z][a-z_]{0,31}$"
+# An instant answer names a passage: article id, then optionally #anchor.
+PASSAGE_PATTERN = r"^[\w][\w.\-/]*(#[\w.\-]*)?$"
+
+ArticleId = Field(min_length=1, max_length=100, pattern=models.ARTICLE_PATTERN)
+
+
+def normalize_query(text: str) -> str:
+    """A search as stored and grouped: one line, single spaces, lower case, e-mail
+    addresses and long numbers redacted, at most 200 characters."""
+    return redact_query(clean_text(text, multiline=False))[: models.QUERY_MAX]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    seq: int = Field(ge=0, le=1_000_000, description="Order of the event within the visit.")
+    t: int = Field(ge=0, le=7 * 86400, description="Seconds since the visit's first event.")
+
+
+class SearchEvent(_Event):
+    kind: Literal["search"]
+    q: str = Field(min_length=1, max_length=models.QUERY_MAX * 2, description="The query.")
+    n: int = Field(ge=0, le=1_000_000, description="Number of results.")
+
+
+class ResultEvent(_Event):
+    kind: Literal["result"]
+    q: str = Field(default="", max_length=models.QUERY_MAX * 2)
+    n: int = Field(ge=1, le=10_000, description="Rank of the opened result, 1 = first.")
+    id: str = ArticleId
+
+
+class ArticleEvent(_Event):
+    kind: Literal["article"]
+    id: str = ArticleId
+
+
+class VoteEvent(_Event):
+    kind: Literal["vote"]
+    id: str = ArticleId
+    value: Literal["yes", "no"]
+
+
+class AnswerEvent(_Event):
+    kind: Literal["answer"]
+    id: str = Field(min_length=1, max_length=200, pattern=PASSAGE_PATTERN)
+    value: Literal["shown", "helpful"]
+
+
+class AssistantEvent(_Event):
+    kind: Literal["assistant"]
+    value: Literal["user", "assistant"] = Field(description="Who spoke; the text is not sent.")
+
+
+class AssistantOutcomeEvent(_Event):
+    kind: Literal["assistant_outcome"]
+    value: str = Field(max_length=32, pattern=OUTCOME_PATTERN)
+
+
+class ContactViewEvent(_Event):
+    kind: Literal["contact_view"]
+
+
+class SuggestionEvent(_Event):
+    kind: Literal["suggestion"]
+    id: str = ArticleId
+
+
+class ContactSentEvent(_Event):
+    kind: Literal["contact_sent"]
+
+
+EventIn = Annotated[
+    SearchEvent
+    | ResultEvent
+    | ArticleEvent
+    | VoteEvent
+    | AnswerEvent
+    | AssistantEvent
+    | AssistantOutcomeEvent
+    | ContactViewEvent
+    | SuggestionEvent
+    | ContactSentEvent,
+    Field(discriminator="kind"),
+]
+KINDS = (
     "search",
     "result",
     "article",
@@ -37,68 +124,8 @@ Kind = Literal[
     "contact_view",
     "suggestion",
     "contact_sent",
-]
-KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
-VISIT_PATTERN = r"^[A-Za-z0-9_-]{16,32}$"
-VALUE_PATTERN = r"^[a-z][a-z_]{0,31}$"
-# Which of the optional fields each kind requires; the others are dropped before storing.
-_NEEDS: dict[str, tuple[str, ...]] = {
-    "search": ("q", "n"),
-    "result": ("id", "n"),
-    "article": ("id",),
-    "vote": ("id", "value"),
-    "answer": ("id", "value"),
-    "assistant": ("value",),
-    "assistant_outcome": ("value",),
-    "contact_view": (),
-    "suggestion": ("id",),
-    "contact_sent": (),
-}
-_VALUES: dict[str, set[str]] = {
-    "vote": {"yes", "no"},
-    "answer": {"shown", "helpful"},
-    "assistant": {"user", "assistant"},
-}
-_KEEPS_QUERY = {"search", "result"}
-
-
-def normalize_query(text: str) -> str:
-    """A search as stored and grouped: one line, single spaces, lower case, e-mail
-    addresses and long numbers redacted, at most 200 characters."""
-    return redact_query(clean_text(text, multiline=False))[: models.QUERY_MAX]
-
-
-class EventIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    kind: Kind
-    seq: int = Field(ge=0, le=1_000_000, description="Order of the event within the visit.")
-    t: int = Field(ge=0, le=7 * 86400, description="Seconds since the visit's first event.")
-    q: str | None = Field(default=None, max_length=models.QUERY_MAX * 2)
-    n: int | None = Field(
-        default=None, ge=0, le=1_000_000, description="search: results; result: rank."
-    )
-    id: str | None = Field(default=None, max_length=200)
-    value: str | None = Field(default=None, max_length=32, pattern=VALUE_PATTERN)
-
-    @model_validator(mode="after")
-    def _by_kind(self) -> EventIn:
-        missing = [name for name in _NEEDS[self.kind] if getattr(self, name) in (None, "")]
-        if missing:
-            raise ValueError(f"a {self.kind!r} event needs {', '.join(missing)}")
-        allowed = _VALUES.get(self.kind)
-        if allowed and self.value not in allowed:
-            raise ValueError(f"{self.kind!r}: value must be one of {sorted(allowed)}")
-        if self.kind == "result" and not self.n:
-            raise ValueError("'result': n is the rank, 1 for the first result")
-        if self.kind in _KEEPS_QUERY and self.q is not None:
-            self.q = normalize_query(self.q) or None
-            if self.kind == "search" and not self.q:
-                raise ValueError("'search': q is empty after removing control characters")
-        if self.id is not None:
-            # An instant answer's id may name a passage (article#anchor): the article counts.
-            self.id = self.id.split("#", 1)[0]
-        return self
+)
+_WITH_ARTICLE = {"result", "article", "vote", "answer", "suggestion"}
 
 
 class EventsIn(BaseModel):
@@ -112,21 +139,33 @@ class EventsIn(BaseModel):
 class EventsOut(BaseModel):
     status: Literal["stored"] = "stored"
     stored: int = Field(description="Events stored.")
-    skipped: int = Field(description="Events naming an article the site does not have.")
+    skipped: int = Field(
+        description="Events naming an article the site does not have, or searches whose "
+        "query is empty once control characters are removed."
+    )
 
 
-def _row(event: EventIn, visit: str, lang: str, now: dt.datetime) -> dict[str, object]:
-    needs = _NEEDS[event.kind]
+def _row(event: BaseModel, visit: str, lang: str, now: dt.datetime) -> dict[str, object] | None:
+    """The stored row, or None when nothing is left to store (a query of control
+    characters only)."""
+    kind = event.kind  # type: ignore[attr-defined]
+    query = getattr(event, "q", None)
+    if query is not None:
+        query = normalize_query(query) or None
+        if kind == "search" and query is None:
+            return None
+    article = getattr(event, "id", None)
     return {
         "visit": visit,
-        "seq": event.seq,
-        "kind": event.kind,
+        "seq": event.seq,  # type: ignore[attr-defined]
+        "kind": kind,
         "lang": lang,
-        "seconds": event.t,
-        "article_id": event.id if "id" in needs else None,
-        "query": event.q if event.kind in _KEEPS_QUERY else None,
-        "number": event.n if "n" in needs else None,
-        "value": event.value if "value" in needs else None,
+        "seconds": event.t,  # type: ignore[attr-defined]
+        # An instant answer's passage counts for its article.
+        "article_id": article.split("#", 1)[0] if article else None,
+        "query": query,
+        "number": getattr(event, "n", None),
+        "value": getattr(event, "value", None),
         "day": now.date(),
         "created_at": now,
     }
@@ -149,10 +188,13 @@ class EventsEndpoint:
         now = self.collector.clock()
         rows, skipped = [], 0
         for event in body.events:
-            if "id" in _NEEDS[event.kind] and (event.id, body.lang) not in articles:
-                skipped += 1  # a stale page after a redeploy, or a forged id
+            row = _row(event, body.visit, body.lang, now)
+            if row is None or (
+                event.kind in _WITH_ARTICLE and (row["article_id"], body.lang) not in articles
+            ):
+                skipped += 1  # a stale page after a redeploy, a forged id, an empty query
                 continue
-            rows.append(_row(event, body.visit, body.lang, now))
+            rows.append(row)
         if not rows:
             return EventsOut(stored=0, skipped=skipped)
         scope = "events"

@@ -91,11 +91,14 @@ def test_no_address_or_identifier_is_stored(client: Any, store: Any) -> None:
 @pytest.mark.parametrize(
     ("event", "why"),
     [
-        ({"kind": "pageview"}, "kind"),
-        ({"kind": "search", "n": 2}, "needs q"),
-        ({"kind": "search", "q": "\u202e\u0007", "n": 0}, "empty"),
-        ({"kind": "result", "q": "x", "id": "paket-verfolgen", "n": 0}, "rank"),
-        ({"kind": "vote", "id": "paket-verfolgen", "value": "maybe"}, "value must be"),
+        ({"kind": "pageview"}, "'kind'"),
+        ({"kind": "search", "n": 2}, "q: Field required"),
+        (
+            {"kind": "result", "q": "x", "id": "paket-verfolgen", "n": 0},
+            "greater than or equal to 1",
+        ),
+        ({"kind": "vote", "id": "paket-verfolgen", "value": "maybe"}, "'yes' or 'no'"),
+        ({"kind": "article", "id": "<script>"}, "pattern"),
         ({"kind": "assistant", "value": "user", "text": "my address is ..."}, "Extra inputs"),
         ({"kind": "contact_sent", "ref": "KB-123456"}, "Extra inputs"),
         ({"kind": "search", "q": "x" * 401, "n": 1}, "at most 400"),
@@ -124,9 +127,13 @@ def test_batch_limits(client: Any, store: Any) -> None:
 def test_events_for_articles_the_site_lacks_are_skipped(client: Any, store: Any) -> None:
     response = post(
         client,
-        batch({"kind": "article", "id": "gibt-es-nicht"}, {"kind": "article", "id": "rechnung"}),
+        batch(
+            {"kind": "article", "id": "gibt-es-nicht"},
+            {"kind": "article", "id": "rechnung"},
+            {"kind": "search", "q": "\u202e\u0007", "n": 0},  # nothing left after cleaning
+        ),
     )
-    assert response.json() == {"status": "stored", "stored": 1, "skipped": 1}
+    assert response.json() == {"status": "stored", "stored": 1, "skipped": 2}
     assert [r.article_id for r in stored(store)] == ["rechnung"]
 
 
