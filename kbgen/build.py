@@ -148,6 +148,7 @@ def read_articles(settings: Settings, timings: dict[str, float] | None = None) -
         default_lang=settings.lang,
         max_file_bytes=settings.max_file_kb * 1024,
         exclude=settings.exclude,
+        extra_front_matter=settings.extra_front_matter,
     )
     cache = BuildCache(settings.cache_dir)
     key = digest([str(settings.docs_dir.resolve()), str(settings.root), repr(options)])

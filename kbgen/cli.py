@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import click
 
 from kbgen import __version__
-from kbgen.exceptions import KbgenError
+from kbgen.exceptions import BuildError, KbgenError
 from kbgen.settings import ConfigReader, Settings
 
 CONFIG_OPTION = click.option(
@@ -198,20 +199,41 @@ def new(title: str, category: str, config_file: str, articles: str | None) -> No
     click.echo(str(shown))
 
 
+OPTIONAL_COMMANDS = (
+    ("search", "kbgen.search.command", "search_command"),
+    ("feedback", "kbgen.feedback.commands", "feedback_group"),
+)
+
+
 def _register_optional_commands() -> None:
-    # Search and feedback bring their own command modules.
-    try:
-        from kbgen.search.command import search_command
+    """Search and feedback bring their own command modules (and dependencies). They are part
+    of kbgen, so an ImportError means a broken install: the command stays listed and says
+    what is missing instead of vanishing."""
+    for name, module, attr in OPTIONAL_COMMANDS:
+        try:
+            command = getattr(importlib.import_module(module), attr)
+        except ImportError as exc:
+            command = _unavailable(name, exc)
+        cli.add_command(command, name)
 
-        cli.add_command(search_command)
-    except ImportError as exc:
-        logging.getLogger("kbgen").debug("search command unavailable: %s", exc)
-    try:
-        from kbgen.feedback.commands import feedback_group
 
-        cli.add_command(feedback_group)
-    except ImportError as exc:
-        logging.getLogger("kbgen").debug("feedback commands unavailable: %s", exc)
+def _unavailable(name: str, exc: ImportError) -> click.Command:
+    missing = exc.name or str(exc)
+
+    @click.command(
+        name,
+        help=f"Unavailable: cannot import {missing} (broken installation).",
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+        add_help_option=False,
+    )
+    def command() -> None:
+        raise BuildError(
+            f"`kbgen {name}` is unavailable: cannot import {missing!r} ({exc}). Hint: the "
+            "installation is incomplete; reinstall kbgen with its dependencies "
+            "(pip install --force-reinstall kbgen, or pip install -e . in a checkout)."
+        )
+
+    return command
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from kbgen.articles.model import Article, Folder
 from kbgen.articles.structure import Category, HelpCenter, Section
 from kbgen.articles.structure import build as build_structure
 from kbgen.articles.text import plain_text, summary
+from kbgen.feedback import contract as feedback_contract
 from kbgen.locale import format_date
 from kbgen.settings import Contact, Settings
 
@@ -107,9 +108,20 @@ class ArticleInfo:
 
 @dataclass(frozen=True)
 class FeedbackView:
+    """The feedback widget's settings and its contract with the collector
+    (``kbgen.feedback.contract.widget``)."""
+
     enabled: bool
     collector_url: str
     zero_results_url: str
+    events_url: str
+    events_local: bool
+    reasons: tuple[str, ...]
+    comment_max: int
+    vote_page_url: str
+    votes_path: str
+    followups_path: str
+    zero_results_path: str
 
 
 @dataclass(frozen=True)
@@ -296,9 +308,14 @@ def _site_view(plan: Plan) -> SiteView:
         feedback=FeedbackView(
             enabled=settings.feedback.enabled,
             collector_url=collector,
-            zero_results_url=f"{collector}/api/zero-results"
+            zero_results_url=f"{collector}{feedback_contract.ZERO_RESULTS_PATH}"
             if collector and settings.feedback.report_zero_results
             else "",
+            events_url=f"{collector}{feedback_contract.EVENTS_PATH}"
+            if collector and settings.feedback.events
+            else "",
+            events_local=settings.feedback.events_local,
+            **feedback_contract.widget(collector),
         ),
         categories=[
             Tile(

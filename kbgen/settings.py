@@ -34,6 +34,8 @@ class FeedbackOptions:
     enabled: bool = True
     collector_url: str = ""
     report_zero_results: bool = False
+    events: bool = True
+    events_local: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Settings:
     search: SearchOptions = field(default_factory=SearchOptions)
     feedback: FeedbackOptions = field(default_factory=FeedbackOptions)
     exclude: tuple[str, ...] = ()
+    extra_front_matter: tuple[str, ...] = ()
     max_file_kb: int = 512
     toc_min_headings: int = 3
     raw_html: str = "safe"

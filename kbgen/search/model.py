@@ -7,10 +7,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kbgen.exceptions import KbgenError
+
 DEFAULT_WEIGHTS: dict[str, float] = {"title": 3.0, "keywords": 2.8, "section": 1.5, "body": 1.0}
 
 
-class SearchError(Exception):
+class SearchError(KbgenError):
     """A search index problem a user can act on (missing index, bad settings, bad docs)."""
 
 

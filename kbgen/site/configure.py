@@ -35,6 +35,14 @@ def configure(config: MkDocsConfig, options: KbgenConfig) -> None:
     lang = site_language(config, options)
     warn_unknown_language(code)
     config.theme["language"] = material_language(code)
+    if options.feedback.collector_url.strip() and not config.site_url:
+        # The collector allows CORS only for the manifest's site_url: every in-place vote
+        # would be blocked by the browser and fall back to the confirm page, silently.
+        log.warning(
+            "mkdocs.yml: feedback.collector_url is set but site_url is not, so the collector "
+            "cannot allow the site's origin and every vote falls back to the confirm page "
+            "(set site_url to the site's public address)"
+        )
     # Material loads Google Fonts unless told not to; a help center must not call other origins.
     config.theme["font"] = False
     custom = config.theme.get("custom_dir")
