@@ -11,7 +11,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from kbgen import locale
 from kbgen.exceptions import ConfigError
 from kbgen.site.config import KbgenConfig
-from kbgen.site.settings import THEME_DIR, language_code, site_language, warn_unknown_language
+from kbgen.site.settings import THEME_DIR, base_language, language_code, site_language
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
@@ -33,16 +33,7 @@ def configure(config: MkDocsConfig, options: KbgenConfig) -> None:
         )
     code = language_code(config, options)
     lang = site_language(config, options)
-    warn_unknown_language(code)
     config.theme["language"] = material_language(code)
-    if options.feedback.collector_url.strip() and not config.site_url:
-        # The collector allows CORS only for the manifest's site_url: every in-place vote
-        # would be blocked by the browser and fall back to the confirm page, silently.
-        log.warning(
-            "mkdocs.yml: feedback.collector_url is set but site_url is not, so the collector "
-            "cannot allow the site's origin and every vote falls back to the confirm page "
-            "(set site_url to the site's public address)"
-        )
     # Material loads Google Fonts unless told not to; a help center must not call other origins.
     config.theme["font"] = False
     custom = config.theme.get("custom_dir")
@@ -60,9 +51,32 @@ def configure(config: MkDocsConfig, options: KbgenConfig) -> None:
     config.mdx_configs.setdefault("toc", {}).setdefault(
         "permalink_title", locale.strings(lang)["permalink_title"]
     )
-    for name in ("search", "material/search"):
-        if name in config.plugins:
-            log.info(f"plugin '{name}' is not needed: kbgen brings its own search")
+
+
+def warnings_of(config: MkDocsConfig, options: KbgenConfig) -> list[str]:
+    """What is usable but probably not meant in the configuration. Logged while MkDocs builds
+    (on_config), so that `--strict` counts them."""
+    found = []
+    code = language_code(config, options)
+    if not locale.available(base_language(code)):
+        found.append(f"kbgen has no UI strings for language {code!r}; using English")
+    if options.feedback.collector_url.strip() and not config.site_url:
+        # The collector allows CORS only for the manifest's site_url: every in-place vote
+        # would be blocked by the browser and fall back to the confirm page, silently.
+        found.append(
+            "mkdocs.yml: feedback.collector_url is set but site_url is not, so the collector "
+            "cannot allow the site's origin and every vote falls back to the confirm page "
+            "(set site_url to the site's public address)"
+        )
+    return found
+
+
+def notes_of(config: MkDocsConfig) -> list[str]:
+    return [
+        f"plugin '{name}' is not needed: kbgen brings its own search"
+        for name in ("search", "material/search")
+        if name in config.plugins
+    ]
 
 
 def material_language(code: str) -> str:

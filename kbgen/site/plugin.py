@@ -28,7 +28,13 @@ from kbgen.articles.loader import excluded
 from kbgen.exceptions import KbgenError
 from kbgen.indexing import SiteSearch
 from kbgen.site.config import KbgenConfig
-from kbgen.site.configure import configure, configured, unused_theme_asset
+from kbgen.site.configure import (
+    configure,
+    configured,
+    notes_of,
+    unused_theme_asset,
+    warnings_of,
+)
 from kbgen.site.progress import Progress
 from kbgen.site.sanitize import clean
 from kbgen.site.settings import settings_of
@@ -82,6 +88,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 configure(config, self.config)
             except KbgenError as exc:
                 raise PluginError(exc.format_message()) from None
+        for message in warnings_of(config, self.config):
+            log.warning(message)
+        for message in notes_of(config):
+            log.info(message)
         return config
 
     # -- files: the plan's pages, kbgen's assets, the manifest ---------------------------

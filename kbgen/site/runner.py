@@ -14,7 +14,7 @@ from kbgen.articles import Catalog
 from kbgen.build import BuildRecord
 from kbgen.exceptions import BuildError, ConfigError
 from kbgen.settings import Settings
-from kbgen.site.configure import configure
+from kbgen.site.configure import configure, warnings_of
 from kbgen.site.plugin import KbgenPlugin
 from kbgen.site.render import MkDocsRenderer
 from kbgen.site.settings import settings_of
@@ -73,6 +73,10 @@ def settings(config: MkDocsConfig) -> Settings:
 
 def check(config: MkDocsConfig) -> Catalog:
     """Load and check every article without building (what `kbgen check` reports)."""
+    plugin = plugin_of(config)
+    assert plugin is not None
+    for message in warnings_of(config, plugin.config):
+        log.warning(message)
     return pipeline.read_articles(settings(config))
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import kbgen_theme
 from mkdocs.config.defaults import MkDocsConfig
 
-from kbgen import locale
 from kbgen.articles.checks import default_slugify
 from kbgen.articles.text import Slugify
 from kbgen.cache import digest, tree_digest
@@ -110,8 +109,3 @@ def fingerprint(config: MkDocsConfig, options: KbgenConfig) -> str:
             mkdocs.__version__,
         ]
     )
-
-
-def warn_unknown_language(code: str) -> None:
-    if not locale.available(base_language(code)):
-        log.warning(f"kbgen has no UI strings for language {code!r}; using English")
