@@ -93,15 +93,16 @@ def build(settings: Settings, renderer: Renderer, record: BuildRecord | None = N
     search = start_search(plan, staging / paths.SEARCH_EXPORT)
     try:
         job = RenderJob(plan, staging, search.related)
-        if previous:
-            job.changed = changed_pages(job, previous, record.timings)
+        keys = page_keys(job) if previous else None  # waits for the related lists
+        if keys is not None:
+            job.changed = changed_pages(job, keys, previous, record.timings)
         else:
             record.timings["pages_to_build"] = len(plan.pages)
         outputs = renderer.render(job)
         search.finish(record.timings)
         if previous:
             prune(staging, outputs)
-        keys = page_keys(job)
+        keys = keys or page_keys(job)
     except BaseException:
         search.close()
         shutil.rmtree(staging, ignore_errors=True)
@@ -211,9 +212,10 @@ def page_keys(job: RenderJob) -> dict[str, str]:
     }
 
 
-def changed_pages(job: RenderJob, previous: dict[str, str], timings: dict[str, float]) -> set[str]:
+def changed_pages(
+    job: RenderJob, keys: dict[str, str], previous: dict[str, str], timings: dict[str, float]
+) -> set[str]:
     """The pages whose inputs changed since the previous build (or whose file is missing)."""
-    keys = page_keys(job)  # asks for related lists: waits for the search index
     changed = {
         uri
         for uri, key in keys.items()

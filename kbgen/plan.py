@@ -398,7 +398,7 @@ def _article_view(plan: Plan, page: Page, article: Article, related: Related) ->
     return PageView(
         "article",
         page.title,
-        page.description,
+        article.description,  # the page's summary comes from the body, also in the view
         crumbs,
         article=ArticleInfo(
             id=article.id,
