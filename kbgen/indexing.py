@@ -58,22 +58,24 @@ def start_search(plan: Plan, export_dir: Path) -> SiteSearch:
     from kbgen.search import SearchDoc, SearchSettings
     from kbgen.search.worker import SearchJob
 
-    titles = {f.slug: f.title for f in plan.catalog.folders.values()}
-    docs = [
-        SearchDoc(
-            id=a.id,
-            lang=a.lang,
-            title=a.title,
-            url=plan.url_of(a),
-            keywords=list(a.keywords),
-            category=titles.get(a.category, ""),
-            category_slug=a.category,
-            section=titles.get(a.section, "") if a.section else "",
-            body=plain_text(a.body),
-            promoted=a.promoted,
+    docs = []
+    for language in plan.languages.values():
+        titles = {f.slug: f.title for f in language.catalog.folders.values()}
+        docs.extend(
+            SearchDoc(
+                id=a.id,
+                lang=a.lang,
+                title=a.title,
+                url=language.url_of(a),
+                keywords=list(a.keywords),
+                category=titles.get(a.category, ""),
+                category_slug=a.category,
+                section=titles.get(a.section, "") if a.section else "",
+                body=plain_text(a.body),
+                promoted=a.promoted,
+            )
+            for a in language.hc.articles
         )
-        for a in plan.hc.articles
-    ]
     search_settings = SearchSettings(
         index_dir=settings.search.index_dir,
         weights=dict(settings.search.weights),

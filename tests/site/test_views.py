@@ -30,6 +30,7 @@ def settings(tmp: Path, site_url: str = "", **values: Any) -> Settings:
         site_dir=tmp / "site",
         cache_dir=tmp / "cache",
         site_url=site_url,
+        site_name="Testhilfe",
         lang="de",
         slugify=default_slugify,
         fingerprint="",
@@ -77,16 +78,16 @@ def kb_for(
 ) -> Kb:
     """The ``kb`` a template sees for one page, as the MkDocs adapter builds it."""
     plan = site_plan.make(
-        catalog, settings(catalog.root.parent, site_url, **values), UrlPolicy(), DE, None
+        {"de": catalog}, settings(catalog.root.parent, site_url, **values), UrlPolicy(), None
     )
     page = plan.pages[src_uri]
     view = site_plan.view(plan, page, lambda: related or {})
     show_toc = count_headings(toc(headings)) >= plan.settings.toc_min_headings
-    return Kb(plan.site, view, show_toc if view.kind == "article" else False)
+    return Kb(plan.default.site, view, show_toc if view.kind == "article" else False)
 
 
 def plan_of(catalog) -> site_plan.Plan:
-    return site_plan.make(catalog, settings(catalog.root.parent), UrlPolicy(), DE, None)
+    return site_plan.make({"de": catalog}, settings(catalog.root.parent), UrlPolicy(), None)
 
 
 def meta(catalog, src_uri: str) -> dict[str, Any]:
