@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 from urllib.parse import urljoin
 
@@ -458,7 +458,9 @@ def page_key(plan: Plan, page: Page, view: PageView, site_key: str) -> list[Any]
     """The inputs of a page: equal inputs give an equal page. ``view`` holds everything the
     page shows besides the site-wide parts (``site_key``); an article's view holds its body."""
     intro = page.markdown if page.generated else ""
-    return [site_key, page.src_uri, page.url, intro, dataclasses.asdict(view)]
+    # The body is in the view for the page's structured data; its revision (a digest of title
+    # and body, in view.article) stands for it here, so keys do not re-serialize every body.
+    return [site_key, page.src_uri, page.url, intro, dataclasses.asdict(replace(view, body=""))]
 
 
 def site_inputs(plan: Plan, lang: str) -> list[Any]:
