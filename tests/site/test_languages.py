@@ -119,7 +119,7 @@ def test_default_language_folder_redirects_to_the_root(site: Path) -> None:
 def _links(site: Path, page: Path) -> dict[str, str]:
     doc = Document.parse(page.read_text(encoding="utf-8"))
     nav = doc.find("nav", "kb-lang")
-    return {a.attrs["hreflang"]: a.attrs["href"] for a in nav.find_all("a")} if nav else {}
+    return {a.attrs["data-kb-lang"]: a.attrs["href"] for a in nav.find_all("a")} if nav else {}
 
 
 def _resolve(site: Path, page: Path, href: str) -> Path:
