@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from kbgen import paths
+from kbgen import paths, views
 from kbgen import plan as site_plan
 from kbgen.articles import Article, Catalog, LoadOptions, Problems, Severity, check, load
 from kbgen.articles.dates import git_dates
@@ -51,12 +51,12 @@ class RenderJob:
     site_dir: Path
     related: Callable[[], Related]
     changed: set[str] | None = None
-    views: dict[str, site_plan.PageView] = field(default_factory=dict)
+    views: dict[str, views.PageView] = field(default_factory=dict)
 
-    def view(self, page: Page) -> site_plan.PageView:
+    def view(self, page: Page) -> views.PageView:
         found = self.views.get(page.src_uri)
         if found is None:
-            found = self.views[page.src_uri] = site_plan.view(self.plan, page, self.related)
+            found = self.views[page.src_uri] = views.view(self.plan, page, self.related)
         return found
 
 
@@ -262,11 +262,11 @@ def page_keys(job: RenderJob) -> dict[str, str]:
     fingerprint), the site-wide parts of its language and the page's own view."""
     plan = job.plan
     site_keys = {
-        lang: digest([plan.settings.fingerprint, site_plan.site_inputs(plan, lang)])
+        lang: digest([plan.settings.fingerprint, views.site_inputs(plan, lang)])
         for lang in plan.languages
     }
     return {
-        uri: digest(site_plan.page_key(plan, page, job.view(page), site_keys[page.lang]))
+        uri: digest(views.page_key(plan, page, job.view(page), site_keys[page.lang]))
         for uri, page in plan.pages.items()
     }
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import urljoin
 
 from kbgen.articles.loader import Catalog
@@ -23,26 +23,16 @@ from kbgen.articles.structure import Category, HelpCenter, Section
 from kbgen.articles.structure import build as build_structure
 from kbgen.articles.text import summary
 from kbgen.feedback import contract as feedback_contract
-from kbgen.locale import format_date
 from kbgen.locale import strings as ui_strings
 from kbgen.settings import Settings
 from kbgen.translations import Translation
 from kbgen.views import (
-    JSON_LD_ANSWER_CHARS,
     Alternate,
-    ArticleInfo,
-    Crumb,
     FeedbackView,
     Link,
-    Listing,
-    PageView,
-    SectionListing,
-    Siblings,
     SiteView,
     Tile,
 )
-
-__all__ = ["JSON_LD_ANSWER_CHARS", "Crumb", "Language", "Page", "PageView", "Plan", "make", "view"]
 
 SEARCH_URI = "search/index.md"
 
@@ -350,126 +340,3 @@ def _site_view(plan: Plan, language: Language, homes: list[Alternate]) -> SiteVi
         home_url=language.urls.page("index.md"),
         languages=[dataclasses.replace(h, current=h.lang == language.lang) for h in homes],
     )
-
-
-# -- one page's view ----------------------------------------------------------------------
-
-
-def view(plan: Plan, page: Page, related: Callable[[], Related]) -> PageView:
-    """What ``page`` shows. ``related`` is asked only for article pages (it may wait for the
-    search index)."""
-    language = plan.languages[page.lang]
-    crumbs: list[Crumb] = []
-    if page.category is not None:
-        crumbs.append(Crumb(page.category.folder.title, language.folder_url(page.category.folder)))
-    if page.article is not None:
-        return _article_view(plan, language, page, page.article, related())
-    alternates = plan.alternates(page)
-    if page.kind == "home":
-        return PageView(
-            "home",
-            page.title,
-            page.description,
-            crumbs,
-            loose=[language.link(a) for a in language.hc.loose],
-            alternates=alternates,
-        )
-    listing = None
-    if page.kind == "category" and page.category is not None:
-        listing = Listing(
-            [language.link(a) for a in page.category.articles],
-            [
-                SectionListing(
-                    s.folder.title,
-                    language.folder_url(s.folder),
-                    s.folder.description,
-                    [language.link(a) for a in s.articles],
-                )
-                for s in page.category.sections
-            ],
-        )
-    elif page.kind == "section" and page.section is not None:
-        listing = Listing([language.link(a) for a in page.section.articles])
-    return PageView(
-        page.kind, page.title, page.description, crumbs, listing=listing, alternates=alternates
-    )
-
-
-def _article_view(
-    plan: Plan, language: Language, page: Page, article: Article, related: Related
-) -> PageView:
-    hc = language.hc
-    folders = hc.catalog.folders
-    crumbs = [
-        Crumb(folders[slug].title, language.folder_url(folders[slug]))
-        for slug in (article.category, article.section)
-        if slug and slug in folders
-    ]
-    settings = plan.settings
-    siblings = None
-    container = hc.container_of(article)
-    if container in folders:
-        siblings = Siblings(
-            folders[container].title,
-            language.folder_url(folders[container]),
-            [language.link(a) for a in hc.siblings(article, settings.siblings_limit)],
-            len(hc.containers.get(container, [])) > settings.siblings_limit + 1,
-        )
-    chosen = []
-    for rid in article.related or related.get(article.key, []):
-        target = hc.by_key.get((article.lang, rid))
-        if target is not None and target is not article:
-            chosen.append(language.link(target))
-    return PageView(
-        "article",
-        page.title,
-        article.description,  # the page's summary comes from the body, also in the view
-        crumbs,
-        article=ArticleInfo(
-            id=article.id,
-            lang=article.lang,
-            revision=article.revision,
-            title=article.title,
-            url=page.url,
-            updated=format_date(article.updated, language.lang) if article.updated else "",
-            updated_iso=article.updated.isoformat() if article.updated else "",
-            tags=list(article.tags),
-        ),
-        siblings=siblings,
-        related=chosen[: settings.related_limit],
-        body=article.body,
-        canonical_url=plan.canonical(page.url),
-        alternates=plan.alternates(page),
-        outdated_source=_outdated_source(plan, article),
-    )
-
-
-def _outdated_source(plan: Plan, article: Article) -> Link | None:
-    if article.key not in plan.outdated:
-        return None
-    source = plan.default.hc.by_key.get((plan.default.lang, article.id))
-    return plan.default.link(source) if source is not None else None
-
-
-# -- cache keys ---------------------------------------------------------------------------
-
-
-def page_key(plan: Plan, page: Page, view: PageView, site_key: str) -> list[Any]:
-    """The inputs of a page: equal inputs give an equal page. ``view`` holds everything the
-    page shows besides the site-wide parts (``site_key``); an article's view holds its body."""
-    intro = page.markdown if page.generated else ""
-    # The body is in the view for the page's structured data; its revision (a digest of title
-    # and body, in view.article) stands for it here, so keys do not re-serialize every body.
-    return [site_key, page.src_uri, page.url, intro, dataclasses.asdict(replace(view, body=""))]
-
-
-def site_inputs(plan: Plan, lang: str) -> list[Any]:
-    """What every page of a language shows: the menu's categories, promoted articles, site
-    title, the languages' home pages."""
-    site = plan.languages[lang].site
-    assert site is not None
-    return [dataclasses.asdict(c) for c in site.categories] + [
-        [dataclasses.asdict(p) for p in site.promoted],
-        site.site_title,
-        [dataclasses.asdict(h) for h in site.languages],
-    ]

@@ -1,16 +1,24 @@
-"""What the templates show of a page (``kb``): typed, frozen views made by :mod:`kbgen.plan`.
+"""What the templates show of a page (``kb``): typed, frozen views of the plan's pages.
 
+:func:`view` makes one page's view; a page's cache key is the digest of it (:func:`page_key`).
 Every value is text or data, never markup; the templates escape what they render.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
+from kbgen.articles.model import Article
 from kbgen.articles.text import plain_text
+from kbgen.locale import format_date
 from kbgen.settings import Contact
+
+if TYPE_CHECKING:  # the plan builds these views; views only read it
+    from kbgen.plan import Language, Page, Plan, Related
 
 JSON_LD_ANSWER_CHARS = 1500
 
@@ -171,3 +179,126 @@ def _json_ld(article: ArticleInfo, answer: str, canonical_url: str) -> str:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     # Inside <script>, "</script>" or "<!--" in an article would end or confuse the element.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# -- one page's view ----------------------------------------------------------------------
+
+
+def view(plan: Plan, page: Page, related: Callable[[], Related]) -> PageView:
+    """What ``page`` shows. ``related`` is asked only for article pages (it may wait for the
+    search index)."""
+    language = plan.languages[page.lang]
+    crumbs: list[Crumb] = []
+    if page.category is not None:
+        crumbs.append(Crumb(page.category.folder.title, language.folder_url(page.category.folder)))
+    if page.article is not None:
+        return _article_view(plan, language, page, page.article, related())
+    alternates = plan.alternates(page)
+    if page.kind == "home":
+        return PageView(
+            "home",
+            page.title,
+            page.description,
+            crumbs,
+            loose=[language.link(a) for a in language.hc.loose],
+            alternates=alternates,
+        )
+    listing = None
+    if page.kind == "category" and page.category is not None:
+        listing = Listing(
+            [language.link(a) for a in page.category.articles],
+            [
+                SectionListing(
+                    s.folder.title,
+                    language.folder_url(s.folder),
+                    s.folder.description,
+                    [language.link(a) for a in s.articles],
+                )
+                for s in page.category.sections
+            ],
+        )
+    elif page.kind == "section" and page.section is not None:
+        listing = Listing([language.link(a) for a in page.section.articles])
+    return PageView(
+        page.kind, page.title, page.description, crumbs, listing=listing, alternates=alternates
+    )
+
+
+def _article_view(
+    plan: Plan, language: Language, page: Page, article: Article, related: Related
+) -> PageView:
+    hc = language.hc
+    folders = hc.catalog.folders
+    crumbs = [
+        Crumb(folders[slug].title, language.folder_url(folders[slug]))
+        for slug in (article.category, article.section)
+        if slug and slug in folders
+    ]
+    settings = plan.settings
+    siblings = None
+    container = hc.container_of(article)
+    if container in folders:
+        siblings = Siblings(
+            folders[container].title,
+            language.folder_url(folders[container]),
+            [language.link(a) for a in hc.siblings(article, settings.siblings_limit)],
+            len(hc.containers.get(container, [])) > settings.siblings_limit + 1,
+        )
+    chosen = []
+    for rid in article.related or related.get(article.key, []):
+        target = hc.by_key.get((article.lang, rid))
+        if target is not None and target is not article:
+            chosen.append(language.link(target))
+    return PageView(
+        "article",
+        page.title,
+        article.description,  # the page's summary comes from the body, also in the view
+        crumbs,
+        article=ArticleInfo(
+            id=article.id,
+            lang=article.lang,
+            revision=article.revision,
+            title=article.title,
+            url=page.url,
+            updated=format_date(article.updated, language.lang) if article.updated else "",
+            updated_iso=article.updated.isoformat() if article.updated else "",
+            tags=list(article.tags),
+        ),
+        siblings=siblings,
+        related=chosen[: settings.related_limit],
+        body=article.body,
+        canonical_url=plan.canonical(page.url),
+        alternates=plan.alternates(page),
+        outdated_source=_outdated_source(plan, article),
+    )
+
+
+def _outdated_source(plan: Plan, article: Article) -> Link | None:
+    if article.key not in plan.outdated:
+        return None
+    source = plan.default.hc.by_key.get((plan.default.lang, article.id))
+    return plan.default.link(source) if source is not None else None
+
+
+# -- cache keys ---------------------------------------------------------------------------
+
+
+def page_key(plan: Plan, page: Page, view: PageView, site_key: str) -> list[Any]:
+    """The inputs of a page: equal inputs give an equal page. ``view`` holds everything the
+    page shows besides the site-wide parts (``site_key``); an article's view holds its body."""
+    intro = page.markdown if page.generated else ""
+    # The body is in the view for the page's structured data; its revision (a digest of title
+    # and body, in view.article) stands for it here, so keys do not re-serialize every body.
+    return [site_key, page.src_uri, page.url, intro, dataclasses.asdict(replace(view, body=""))]
+
+
+def site_inputs(plan: Plan, lang: str) -> list[Any]:
+    """What every page of a language shows: the menu's categories, promoted articles, site
+    title, the languages' home pages."""
+    site = plan.languages[lang].site
+    assert site is not None
+    return [dataclasses.asdict(c) for c in site.categories] + [
+        [dataclasses.asdict(p) for p in site.promoted],
+        site.site_title,
+        [dataclasses.asdict(h) for h in site.languages],
+    ]

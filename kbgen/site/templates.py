@@ -6,7 +6,8 @@ from typing import Any
 
 from markupsafe import escape
 
-from kbgen.plan import Page, PageView, SiteView
+from kbgen.plan import Page
+from kbgen.views import PageView, SiteView
 
 TEMPLATES = {
     "home": "kbgen-home.html",
