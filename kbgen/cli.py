@@ -252,8 +252,12 @@ def new(
         )
         path = create_translation(source, translate_id, settings.docs_dir / lang, lang)
     else:
-        if title is None or category is None:
-            raise UsageError('give a title and --category: kbgen new "Titel" --category versand')
+        if title is None:
+            raise UsageError('Missing argument TITLE: kbgen new "Titel" --category versand')
+        if category is None:
+            raise UsageError(
+                "Missing option '--category' (the article's folder, e.g. --category versand)"
+            )
         catalog = load(settings.docs_dir, LoadOptions(default_lang=settings.lang))
         path = create(catalog, title, category, lang=settings.lang)
     try:
