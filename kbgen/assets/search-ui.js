@@ -122,6 +122,10 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
   function render(q, res, suggestion) {
     list.replaceChildren();
     options = [];
+    if (res.corrected) {
+      const [before, after] = fmt(t.searchCorrected, { query: "\u0000" }).split("\u0000");
+      list.append(el("li", { class: "kbs__corrected", role: "presentation" }, before, el("em", { text: res.corrected }), after));
+    }
     for (const hit of res.results) {
       const content = [el("span", { class: "kbs__title" }, marked(hit.title, hit.titleMarks))];
       if (hit.category) content.push(el("span", { class: "kbs__meta", text: hit.category }));
@@ -137,8 +141,9 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
     if (!res.total) list.append(el("li", { class: "kbs__empty", role: "presentation", text: fmt(t.searchNoResults, { query: q.trim() }) }));
     options.push(option(options.length, el("span", { class: "kbs__all", text: fmt(t.searchAllResults, { query: q.trim() }) }), go(searchPage(q.trim()))));
     list.append(...options);
+    const shown = res.corrected || q.trim();
     status.textContent = res.total
-      ? fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: q.trim() })
+      ? fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: shown })
       : fmt(t.searchNoResults, { query: q.trim() });
     open(true);
   }
@@ -149,7 +154,7 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
     if (q.trim().length < 2) { open(false); status.textContent = ""; zero.cancel(); return; }
     try {
       const res = await client.query(q, { lang, prefix: true, limit: BOX_LIMIT });
-      const suggestion = res.total ? null : await client.suggest(q, { lang });
+      const suggestion = res.total || res.corrected ? null : await client.suggest(q, { lang });
       if (mine !== seq) return; // a newer keystroke won
       render(q, res, suggestion);
       if (res.total) zero.cancel(); else zero.later(q);
@@ -191,13 +196,14 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
   const more = section.querySelector(".kbs-page__more");
   const empty = section.querySelector(".kbs-page__empty");
   const inputs = boxes.map((f) => f.querySelector(".kbs__input")).filter(Boolean);
-  const state = { q: "", cat: "", limit: PAGE_STEP };
+  const state = { q: "", cat: "", limit: PAGE_STEP, exact: false };
   let timer = 0, seq = 0;
 
   const readUrl = () => {
     const p = new URLSearchParams(location.search);
     state.q = p.get("q") || "";
     state.cat = p.get("cat") || "";
+    state.exact = p.get("exact") === "1";
     state.limit = PAGE_STEP;
     for (const i of inputs) i.value = state.q;
   };
@@ -206,6 +212,7 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
     url.search = "";
     if (state.q.trim()) url.searchParams.set("q", state.q.trim());
     if (state.cat) url.searchParams.set("cat", state.cat);
+    if (state.exact) url.searchParams.set("exact", "1");
     history[push ? "pushState" : "replaceState"](null, "", url);
   };
 
@@ -244,18 +251,26 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
       return;
     }
     try {
-      const res = await client.query(q, { lang, limit: state.limit, category: state.cat });
-      const suggestion = await client.suggest(q, { lang });
+      const res = await client.query(q, { lang, limit: state.limit, category: state.cat, exact: state.exact });
+      const suggestion = res.corrected ? null : await client.suggest(q, { lang });
       if (mine !== seq) return;
       const total = res.categories.reduce((n, c) => n + c.count, 0);
+      const shown = res.corrected || q.trim();
       status.textContent = !res.total
-        ? fmt(t.searchNoResults, { query: q.trim() })
+        ? fmt(t.searchNoResults, { query: shown })
         : state.cat
-          ? fmt(t.searchCountFiltered, { count: res.total, total, query: q.trim() })
-          : fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: q.trim() });
+          ? fmt(t.searchCountFiltered, { count: res.total, total, query: shown })
+          : fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: shown });
       suggest.replaceChildren();
-      suggest.hidden = !suggestion;
-      if (suggestion) {
+      suggest.hidden = !suggestion && !res.corrected;
+      if (res.corrected) {
+        // the corrected query, then a link searching the words as typed (exact=1)
+        const [b1, a1] = fmt(t.searchCorrected, { query: "\u0000" }).split("\u0000");
+        const [b2, a2] = fmt(t.searchOriginal, { query: "\u0000" }).split("\u0000");
+        const link = el("a", { href: `?q=${encodeURIComponent(q.trim())}&exact=1`, class: "kbs-page__original", text: q.trim() });
+        link.addEventListener("click", (e) => { e.preventDefault(); state.exact = true; state.limit = PAGE_STEP; writeUrl(true); render(true); });
+        suggest.append(b1, el("em", { text: res.corrected }), a1, " ", b2, link, a2);
+      } else if (suggestion) {
         const [before, after] = fmt(t.searchDidYouMean, { suggestion: "\u0000" }).split("\u0000");
         const link = el("a", { href: `?q=${encodeURIComponent(suggestion)}`, text: suggestion });
         link.addEventListener("click", (e) => { e.preventDefault(); state.q = suggestion; for (const i of inputs) i.value = suggestion; writeUrl(true); render(true); });
@@ -276,7 +291,7 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
     if (!input) continue;
     input.addEventListener("input", () => {
       clearTimeout(timer);
-      timer = setTimeout(() => { state.q = input.value; state.limit = PAGE_STEP; writeUrl(false); render(); }, DEBOUNCE_MS);
+      timer = setTimeout(() => { state.q = input.value; state.limit = PAGE_STEP; state.exact = false; writeUrl(false); render(); }, DEBOUNCE_MS);
     });
     input.addEventListener("keydown", (e) => { if (e.key === "Escape" && input.value) { input.value = ""; state.q = ""; writeUrl(false); render(); } });
     form.addEventListener("submit", (e) => {
@@ -284,6 +299,7 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
       clearTimeout(timer);
       state.q = input.value;
       state.limit = PAGE_STEP;
+      state.exact = false;
       writeUrl(true);
       render(true);
     });

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from kbgen.search.engine import search
+from kbgen.search.engine import Engine
+from kbgen.search.indexer import saved_settings
 from kbgen.search.model import SearchError
 
 
@@ -32,14 +33,25 @@ from kbgen.search.model import SearchError
     help="Search index folder written by `kbgen build`.",
 )
 @click.option("--lang", default=None, help="Only articles in this language (e.g. de).")
+@click.option("--exact", is_flag=True, help="Search the words as typed, without correcting typos.")
 def search_command(
-    query: str, as_json: bool, limit: int, index_dir: Path, lang: str | None
+    query: str, as_json: bool, limit: int, index_dir: Path, lang: str | None, exact: bool
 ) -> None:
-    """Search the help center's index the way the site's search box does."""
+    """Search the help center's index the way the site's search box does.
+
+    A word the help center does not know is corrected to the closest known word, as on the
+    site; the output then says which words were searched (on stderr with --json)."""
     try:
-        hits = search(index_dir, query, limit=limit, lang=lang)
+        with Engine(index_dir, saved_settings(index_dir)) as engine:
+            result = engine.query(query, limit=limit, lang=lang, exact=exact)
     except SearchError as exc:
         raise click.ClickException(str(exc)) from exc
+    hits = result.hits
+    if result.corrected:
+        click.echo(
+            f"Results for {result.corrected!r} (search {query!r} instead: --exact)",
+            err=as_json,
+        )
     if as_json:
         click.echo(
             json.dumps(

@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +34,14 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from kbgen.search.analysis import fold, query_words, tokenize, word_terms
+from kbgen.search.analysis import (
+    COMPOUND_LANGS,
+    fold,
+    part_terms,
+    split_compound,
+    tokenize,
+    word_terms,
+)
 from kbgen.search.indexer import lang_dirs, saved_settings
 from kbgen.search.model import Hit, SearchError, SearchSettings
 from kbgen.search.schema import BM25_B, BM25_K1, SCORED_FIELDS
@@ -113,6 +120,70 @@ class Vocabulary:
         found.sort(key=lambda k: (-self.entries[k][1], k))
         return found[:limit]
 
+    def known(self, key: str) -> bool:
+        return key in self.entries
+
+    def correct(self, folded: str) -> str | None:
+        """The closest corpus word (edit distance 1 for words up to 4 letters, else 2): the
+        smallest distance, then the most documents. Candidates share the first two letters
+        (or have them swapped, or skip the second): the completion shards the browser reads."""
+        if len(folded) < 3:
+            return None
+        limit = 1 if len(folded) <= 4 else 2
+        heads = list(dict.fromkeys([folded[:2], folded[1] + folded[0], folded[0] + folded[2]]))
+        best: tuple[int, int, str] | None = None
+        for head in heads:
+            start = bisect.bisect_left(self.keys, head)
+            for key in self.keys[start:]:
+                if not key.startswith(head):
+                    break
+                dist = edit_distance(folded, key, limit)
+                if dist > limit:
+                    continue
+                df = self.entries[key][1]
+                if best is None or dist < best[0] or (dist == best[0] and df > best[1]):
+                    best = (dist, df, key)
+        return best[2] if best else None
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal-string-alignment distance, ``limit + 1`` once it is certainly above ``limit``
+    (mirrors ``editDistance`` in search.js)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i]
+        low = i
+        for j in range(1, len(b) + 1):
+            value = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, before[j - 2] + 1)
+            cur.append(value)
+            low = min(low, value)
+        if low > limit:
+            return limit + 1
+        before, prev = prev, cur
+    return prev[len(b)]
+
+
+@dataclass
+class Plan:
+    """What a query asks one language index: word groups, pair bonuses, corrections."""
+
+    groups: list[tuple[str, ...]] = field(default_factory=list)
+    pairs: list[str] = field(default_factory=list)
+    corrected: list[tuple[str, str]] = field(default_factory=list)  # (typed word, searched)
+    words: list[str] = field(default_factory=list)  # the query's words as searched
+
+    @property
+    def terms(self) -> set[str]:
+        return {t for g in self.groups for t in g} | set(self.pairs)
+
+    def corrected_query(self) -> str | None:
+        return " ".join(self.words) if self.corrected else None
+
 
 def plan_groups(
     query: str,
@@ -120,32 +191,82 @@ def plan_groups(
     synonyms: dict[str, tuple[str, ...]],
     vocabulary: Vocabulary | None = None,
 ) -> list[tuple[str, ...]]:
-    """The query's term groups, deduplicated, in query order (see the module docstring)."""
-    words = query_words(query, lang)
-    typing = vocabulary is not None and bool(_ENDS_IN_WORD.search(query))
-    groups: list[tuple[str, ...]] = []
-    for index, (folded, terms) in enumerate(words):
-        alts = list(terms)
-        if typing and index == len(words) - 1 and len(folded) >= PREFIX_MIN_CHARS:
-            assert vocabulary is not None
-            for key in vocabulary.completions(folded, PREFIX_EXPANSIONS):
-                alts.extend(word_terms(key, lang))
+    """The query's word groups without corrections, splitting or pairs (related articles)."""
+    return plan_query(query, lang, synonyms, vocabulary, prefix=vocabulary is not None).groups
+
+
+def plan_query(
+    query: str,
+    lang: str,
+    synonyms: dict[str, tuple[str, ...]],
+    vocabulary: Vocabulary | None,
+    *,
+    prefix: bool = False,
+    known: Callable[[str], bool] | None = None,
+    compounds: bool = False,
+    typos: bool = False,
+    proximity: bool = False,
+) -> Plan:
+    """The query's groups, in query order (see the module docstring). ``known(term)`` tells
+    whether the index holds a term; without it nothing is corrected or split."""
+    words = tokenize(query)
+    typing = prefix and vocabulary is not None and bool(_ENDS_IN_WORD.search(query))
+    plan = Plan()
+    primaries: list[str | None] = []
+
+    def add(alts: list[str]) -> None:
         for term in list(alts):
             alts.extend(synonyms.get(term, ()))
         group = tuple(sorted(set(alts)))
-        if group and group not in groups:
-            groups.append(group)
-        if len(groups) >= MAX_GROUPS:
+        if group and group not in plan.groups and len(plan.groups) < MAX_GROUPS:
+            plan.groups.append(group)
+
+    for index, word in enumerate(words):
+        if len(plan.groups) >= MAX_GROUPS:
             break
-    return groups
+        folded = fold(word, lang)
+        terms = word_terms(folded, lang)
+        shown = word
+        parts: tuple[str, ...] = ()
+        is_typed = typing and index == len(words) - 1 and len(folded) >= PREFIX_MIN_CHARS
+        if terms and not is_typed and known is not None and vocabulary is not None:
+            if compounds and lang in COMPOUND_LANGS:
+                parts = split_compound(folded, vocabulary.known)
+            if typos and not parts and not any(known(t) for t in terms):
+                fix = vocabulary.correct(folded)
+                if fix is not None:
+                    shown = vocabulary.entries[fix][0]
+                    plan.corrected.append((word, shown))
+                    terms = word_terms(fix, lang)
+        plan.words.append(shown)
+        alts = list(terms)
+        if is_typed:
+            assert vocabulary is not None
+            for key in vocabulary.completions(folded, PREFIX_EXPANSIONS):
+                alts.extend(word_terms(key, lang))
+        add(alts)
+        for term in part_terms(parts, lang):
+            add([term])
+        if is_typed:
+            primaries.append(None)  # a half-typed word pairs with nothing
+        elif terms:
+            primaries.append(terms[0])  # stop words are skipped, as in the index's pairs
+    if proximity:
+        for a, b in zip(primaries, primaries[1:], strict=False):
+            if a and b and a != b and f"{a} {b}" not in plan.pairs:
+                plan.pairs.append(f"{a} {b}")
+    return plan
 
 
 def rank(
     groups: list[tuple[str, ...]],
     postings: dict[str, dict[int, float]],
     mode: str,
+    pairs: list[str] | None = None,
 ) -> list[tuple[int, float, int]]:
-    """(docnum, score, groups matched) for every candidate, unsorted."""
+    """(docnum, score, groups matched) for every candidate, unsorted. Pair terms add to the
+    score of documents that match anyway; they never make a document a candidate or count
+    as a matched group."""
     scores: dict[int, float] = {}
     matched: dict[int, int] = {}
     for group in groups:
@@ -157,6 +278,10 @@ def rank(
         for doc, value in best.items():
             scores[doc] = scores.get(doc, 0.0) + value
             matched[doc] = matched.get(doc, 0) + 1
+    for pair in pairs or ():
+        for doc, value in postings.get(pair, {}).items():
+            if doc in scores:
+                scores[doc] = scores[doc] + value
     total = len(groups)
     if mode == "coord":
         return [(d, s * (matched[d] / total), matched[d]) for d, s in scores.items()]
@@ -234,6 +359,21 @@ class Engine:
         for index in self.langs.values():
             index.close()
 
+    def plan(self, query: str, lang: str, *, prefix: bool = False, exact: bool = False) -> Plan:
+        index = self.langs[lang]
+        weights = self.settings.field_weights()
+        return plan_query(
+            query,
+            lang,
+            self._synonyms[lang],
+            index.vocabulary,
+            prefix=prefix,
+            known=lambda term: bool(index.scores(term, weights)),
+            compounds=self.settings.compounds,
+            typos=self.settings.typos and not exact,
+            proximity=self.settings.proximity,
+        )
+
     def search(
         self,
         query: str,
@@ -243,28 +383,42 @@ class Engine:
         prefix: bool = False,
         category: str | None = None,
     ) -> list[Hit]:
+        return self.query(query, limit=limit, lang=lang, prefix=prefix, category=category).hits
+
+    def query(
+        self,
+        query: str,
+        *,
+        limit: int | None = 10,
+        lang: str | None = None,
+        prefix: bool = False,
+        category: str | None = None,
+        exact: bool = False,
+    ) -> Results:
+        """Ranked hits plus the query as searched when words were corrected (``exact``: search
+        the words as typed, the "search for the original instead" link)."""
+        result = Results()
         if lang is not None and lang not in self.langs:
-            return []
+            return result
         chosen = [lang] if lang else sorted(self.langs)
         weights = self.settings.field_weights()
         mode = self.settings.mode
         ranked: list[tuple[tuple, str, int, float]] = []
         for code in chosen:
             index = self.langs[code]
-            groups = plan_groups(
-                query, code, self._synonyms[code], index.vocabulary if prefix else None
-            )
-            terms = {t for g in groups for t in g}
-            postings = {t: term_scores(index.searcher, t, weights) for t in sorted(terms)}
-            for doc, score, _ in rank(groups, postings, mode):
+            # Across languages a word one language lacks is usually another's, not a typo.
+            plan = self.plan(query, code, prefix=prefix, exact=exact or len(chosen) > 1)
+            if result.corrected is None:
+                result.corrected = plan.corrected_query()
+            postings = {t: index.scores(t, weights) for t in sorted(plan.terms)}
+            for doc, score, _ in rank(plan.groups, postings, mode, plan.pairs):
                 ranked.append(((-score, code, index.ids[doc]), code, doc, score))
         ranked.sort(key=lambda item: item[0])
-        hits: list[Hit] = []
         for _, code, doc, score in ranked:
             stored = self.langs[code].searcher.stored_fields(doc)
             if category and stored.get("category_slug") != category:
                 continue
-            hits.append(
+            result.hits.append(
                 Hit(
                     id=stored["id"],
                     lang=code,
@@ -275,9 +429,15 @@ class Engine:
                     category_slug=stored.get("category_slug", ""),
                 )
             )
-            if limit is not None and len(hits) >= limit:
+            if limit is not None and len(result.hits) >= limit:
                 break
-        return hits
+        return result
+
+
+@dataclass
+class Results:
+    hits: list[Hit] = field(default_factory=list)
+    corrected: str | None = None  # the query as searched, when typos were corrected
 
 
 def search(

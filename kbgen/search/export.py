@@ -5,7 +5,8 @@ language named ``<lang>-<content hash>`` (safe to cache forever), holding:
 
 * ``t<n>.json`` — term shards: ``{term: [doc deltas, values]}`` or ``[deltas, values, idx]``
   where ``values`` are the distinct contributions and ``idx`` points into them per posting.
-  A term lives in shard ``fnv1a32(utf8(term)) % shards``. Documents are numbered by id order;
+  A term lives in shard ``fnv1a32(utf8(term)) % shards``; a word pair ``"a b"`` in the shard
+  of its first term ``a``. Documents are numbered by id order;
   values are the float64 numbers :func:`kbgen.search.engine.term_scores` computes, written with
   Python's shortest round-trip repr, which JavaScript parses back to the same double.
 * ``w<n>.json`` — completion vocabulary: ``{first two letters: [[word, df, display?], ...]}``,
@@ -28,7 +29,7 @@ import os
 import shutil
 from pathlib import Path
 
-from kbgen.search.analysis import stopwords
+from kbgen.search.analysis import COMPOUND_LANGS, stopwords
 from kbgen.search.engine import (
     MAX_GROUPS,
     PREFIX_EXPANSIONS,
@@ -42,7 +43,7 @@ from kbgen.search.model import ExportStats, SearchSettings
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 TERM_SHARD_BYTES = 24_000  # raw JSON per term shard; ≈ 8–10 KB gzip
 WORD_SHARD_BYTES = 12_000
@@ -100,7 +101,8 @@ def _shard(items: dict[str, object], target: int) -> list[dict[str, object]]:
     count = max(1, math.ceil(total / target))
     shards: list[dict[str, object]] = [{} for _ in range(count)]
     for key, value in items.items():
-        shards[fnv1a32(key) % count][key] = value
+        # A word pair "a b" goes with its first term: the query fetches that shard anyway.
+        shards[fnv1a32(key.split(" ")[0]) % count][key] = value
     return shards
 
 
@@ -166,6 +168,7 @@ def _lang_files(index: LangIndex, settings: SearchSettings) -> tuple[dict[str, b
         "terms": len(term_shards),
         "words": len(word_shards),
         "chunk": DOCS_PER_CHUNK,
+        "compounds": index.lang in COMPOUND_LANGS,
         "stop": sorted(stopwords(index.lang)),
         "syn": {k: list(v) for k, v in synonym_table(settings.synonyms, index.lang).items()},
     }
@@ -198,6 +201,9 @@ def export_static(
         "format": FORMAT_VERSION,
         "mode": settings.mode,
         "maxGroups": MAX_GROUPS,
+        "compounds": settings.compounds,
+        "typos": settings.typos,
+        "proximity": settings.proximity,
         "prefix": {"expansions": PREFIX_EXPANSIONS, "minChars": PREFIX_MIN_CHARS},
         "langs": {},
     }

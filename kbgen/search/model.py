@@ -7,7 +7,16 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_WEIGHTS: dict[str, float] = {"title": 3.0, "keywords": 2.8, "section": 1.5, "body": 1.0}
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "title": 3.0,
+    "questions": 2.5,
+    "keywords": 2.8,
+    "section": 1.5,
+    "body": 1.0,
+    "parts": 0.5,
+    "title_pairs": 1.5,
+    "pairs": 0.5,
+}
 
 
 class SearchError(Exception):
@@ -28,6 +37,7 @@ class SearchDoc:
     section: str
     body: str
     promoted: bool = False
+    questions: list[str] = field(default_factory=list)
 
     @property
     def revision(self) -> str:
@@ -44,6 +54,7 @@ class SearchDoc:
                 self.section,
                 self.body,
                 self.promoted,
+                list(self.questions),
             ],
             ensure_ascii=False,
         )
@@ -59,8 +70,12 @@ class SearchSettings:
     synonyms: list[list[str]] = field(default_factory=list)
     snippet_chars: int = 480  # body text kept per article for result snippets in the browser
     mode: str = "coord"  # query semantics, see kbgen/search/engine.py and docs/search.md
+    compounds: bool = True  # split German query words into compound parts (query time)
+    typos: bool = True  # correct query words the corpus does not know (query time)
+    proximity: bool = True  # score adjacent query words as pairs (query time)
 
-    QUERY_KEYS = ("weights", "synonyms", "mode")  # saved with the index for `kbgen search`
+    # Saved with the index, so `kbgen search` ranks like the site.
+    QUERY_KEYS = ("weights", "synonyms", "mode", "compounds", "typos", "proximity")
 
     def __post_init__(self) -> None:
         self.index_dir = Path(self.index_dir)
@@ -82,7 +97,14 @@ class SearchSettings:
             )
 
     def query_settings(self) -> dict[str, object]:
-        return {"weights": self.field_weights(), "synonyms": self.synonyms, "mode": self.mode}
+        return {
+            "weights": self.field_weights(),
+            "synonyms": self.synonyms,
+            "mode": self.mode,
+            "compounds": self.compounds,
+            "typos": self.typos,
+            "proximity": self.proximity,
+        }
 
     def field_weights(self) -> dict[str, float]:
         """Weights of all indexed fields, defaults filled in."""

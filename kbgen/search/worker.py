@@ -36,10 +36,8 @@ def content_key(docs: list[SearchDoc], settings: SearchSettings, limit: int) -> 
     sha.update(
         json.dumps(
             [
-                settings.field_weights(),
-                settings.synonyms,
+                settings.query_settings(),
                 settings.snippet_chars,
-                settings.mode,
                 limit,
                 FORMAT_VERSION,
             ],

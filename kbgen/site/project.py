@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import kbgen_theme
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,6 +21,9 @@ from kbgen.articles.structure import HelpCenter
 from kbgen.articles.text import Slugify, plain_text
 from kbgen.site.cache import BuildCache, digest, tree_digest
 from kbgen.site.config import KbgenConfig
+
+if TYPE_CHECKING:
+    from kbgen.search import SearchDoc, SearchSettings
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
@@ -112,6 +117,7 @@ def load_catalog(config: MkDocsConfig, options: KbgenConfig, slugify: Slugify) -
     # Saved before checks and dates touch the articles: the cache holds what the files say.
     cache.save_articles(key, catalog.cache)
     check(catalog, slugify=slugify)
+    check_questions(catalog, options)
     return catalog
 
 
@@ -190,11 +196,32 @@ class SiteSearch:
 def prepare_search(config: MkDocsConfig, options: KbgenConfig, hc: HelpCenter) -> SiteSearch | None:
     if not options.search.enabled:
         return None
-    from kbgen.search import SearchDoc, SearchSettings
     from kbgen.search.worker import SearchJob
 
-    titles = {f.slug: f.title for f in hc.catalog.folders.values()}
-    docs = [
+    docs = search_docs(hc.catalog, hc.articles)
+    index_dir = Path(options.search.index_dir)
+    if not index_dir.is_absolute():
+        index_dir = project_root(config) / index_dir
+    settings = search_settings(options, index_dir)
+    return SiteSearch(SearchJob(docs, settings, limit=options.related_limit))
+
+
+def search_settings(options: KbgenConfig, index_dir: Path) -> SearchSettings:
+    from kbgen.search import SearchSettings
+
+    return SearchSettings(
+        index_dir=index_dir,
+        weights={k: float(v) for k, v in options.search.weights.items()},
+        synonyms=[list(group) for group in options.search.synonyms],
+    )
+
+
+def search_docs(catalog: Catalog, articles: Iterable[Any]) -> list[SearchDoc]:
+    """What the search indexes of each published article (the build and `kbgen check`)."""
+    from kbgen.search import SearchDoc
+
+    titles = {f.slug: f.title for f in catalog.folders.values()}
+    return [
         SearchDoc(
             id=a.id,
             lang=a.lang,
@@ -206,15 +233,29 @@ def prepare_search(config: MkDocsConfig, options: KbgenConfig, hc: HelpCenter) -
             section=titles.get(a.section, "") if a.section else "",
             body=plain_text(a.body),
             promoted=a.promoted,
+            questions=list(a.questions),
         )
-        for a in hc.articles
+        for a in articles
     ]
-    index_dir = Path(options.search.index_dir)
-    if not index_dir.is_absolute():
-        index_dir = project_root(config) / index_dir
-    settings = SearchSettings(
-        index_dir=index_dir,
-        weights={k: float(v) for k, v in options.search.weights.items()},
-        synonyms=[list(group) for group in options.search.synonyms],
-    )
-    return SiteSearch(SearchJob(docs, settings, limit=options.related_limit))
+
+
+def check_questions(catalog: Catalog, options: KbgenConfig) -> None:
+    """Warn, at its line, about each `questions:` entry whose article is not in the top 3."""
+    if not options.search.enabled or not any(a.questions for a in catalog.published):
+        return
+    from kbgen.search.regression import TOP, run_questions
+
+    by_key = {(a.lang, a.id): a for a in catalog.published}
+    settings = search_settings(options, Path("unused"))
+    for result in run_questions(search_docs(catalog, catalog.published), settings):
+        if result.passed:
+            continue
+        article = by_key[(result.lang, result.article_id)]
+        found = f"rank {result.rank}" if result.rank else "not in the first 10"
+        catalog.problems.warning(
+            catalog.where(article.path),
+            article.meta_lines.get("questions", 1),
+            f"search question {result.index + 1} '{result.question}' does not find this "
+            f"article in the top {TOP} ({found}; first: {', '.join(result.top) or 'nothing'})",
+            "use the question's words in the title, keywords or text, or add a synonym",
+        )
