@@ -307,20 +307,34 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
     return wordSets.get(key);
   }
 
-  // Closest corpus word (mirror of Vocabulary.correct): smallest distance, then most documents.
-  async function correct(meta, f) {
+  // The corpus word a typo most likely meant (mirror of Vocabulary.correct): 4–7 letters allow
+  // one edit, longer words two; smallest distance, then most documents; inflections of a
+  // corpus word (prefix-related stems within 3 letters) are no typos.
+  const inflection = (own, other) => own.some((a) => other.some((b) => {
+    const [s, l] = a.length <= b.length ? [a, b] : [b, a];
+    return s.length >= 4 && l.startsWith(s) && l.length - s.length <= 3;
+  }));
+  async function correct(meta, f, lang) {
     const cps = Array.from(f);
-    if (cps.length < 3) return null;
-    const max = cps.length <= 4 ? 1 : 2;
+    if (cps.length < 4) return null;
+    const max = cps.length < 8 ? 1 : 2;
+    const own = wordTerms(f, lang, meta.stopSet);
     let best = null;
     for (const p of new Set([cps.slice(0, 2).join(""), cps[1] + cps[0], cps[0] + cps[2]])) {
       for (const r of await vocab(meta, p)) {
+        if (inflection(own, wordTerms(r[0], lang, meta.stopSet))) return null;
         const d = editDistance(f, r[0], max);
         if (d <= max && (!best || d < best.d || (d === best.d && r[1] > best.df))) best = { d, df: r[1], key: r[0], word: r[2] ?? r[0] };
       }
     }
     return best;
   }
+
+  // `word` capitalised when the customer capitalised (mirrors _like in engine.py).
+  const like = (typed, word) => {
+    const first = Array.from(typed)[0], cps = Array.from(word);
+    return first && first === first.toUpperCase() && first !== first.toLowerCase() && cps.length ? cps[0].toUpperCase() + cps.slice(1).join("") : word;
+  };
 
   async function plan(m, lang, query, prefix, exact) {
     const meta = m.langs[lang];
@@ -346,8 +360,8 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
           let found = false;
           for (const t of terms) if ((await postings(lang, meta, t)).size) found = true;
           if (!found) {
-            const fix = await correct(meta, f);
-            if (fix) { shown = fix.word; p.corrected.push([words[i], shown]); terms = wordTerms(fix.key, lang, stop); }
+            const fix = await correct(meta, f, lang);
+            if (fix) { shown = like(words[i], fix.word); p.corrected.push([words[i], shown]); terms = wordTerms(fix.key, lang, stop); }
           }
         }
       }

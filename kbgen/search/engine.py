@@ -50,6 +50,18 @@ MAX_GROUPS = 32  # longer queries are cut: bounds work for pasted text
 PREFIX_EXPANSIONS = 8  # completions of the word being typed that take part in the query
 PREFIX_MIN_CHARS = 2
 _ENDS_IN_WORD = re.compile(r"[^\W_]\Z")
+TYPO_MIN_CHARS = 4  # "her", "usa": short words are too often right and too easily "fixed"
+TYPO_TWO_EDITS_CHARS = 8  # from this length two edits are allowed
+
+
+def _inflection(own: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """True when a stem of ``own`` and one of ``other`` are prefix-related within 3 letters."""
+    for a in own:
+        for b in other:
+            short, long = (a, b) if len(a) <= len(b) else (b, a)
+            if len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3:
+                return True
+    return False
 
 
 def weighting() -> scoring.BM25F:
@@ -123,13 +135,19 @@ class Vocabulary:
     def known(self, key: str) -> bool:
         return key in self.entries
 
-    def correct(self, folded: str) -> str | None:
-        """The closest corpus word (edit distance 1 for words up to 4 letters, else 2): the
-        smallest distance, then the most documents. Candidates share the first two letters
-        (or have them swapped, or skip the second): the completion shards the browser reads."""
-        if len(folded) < 3:
+    def correct(self, folded: str, lang: str) -> str | None:
+        """The corpus word a typo most likely meant, or None (mirrors ``correct`` in search.js).
+
+        Words of 4–7 letters allow edit distance 1, longer ones 2; shorter words are never
+        corrected. Candidates share the first two letters (or have them swapped, or skip the
+        second): the completion shards the browser reads. The smallest distance wins, then
+        the most documents. A word that is an inflection of a corpus word — one stem a prefix
+        of the other, at most 3 letters apart ("safer"/"safe", "passieren"/"passiert") — is
+        not a typo and is left alone."""
+        if len(folded) < TYPO_MIN_CHARS:
             return None
-        limit = 1 if len(folded) <= 4 else 2
+        limit = 1 if len(folded) < TYPO_TWO_EDITS_CHARS else 2
+        own = word_terms(folded, lang)
         heads = list(dict.fromkeys([folded[:2], folded[1] + folded[0], folded[0] + folded[2]]))
         best: tuple[int, int, str] | None = None
         for head in heads:
@@ -137,6 +155,8 @@ class Vocabulary:
             for key in self.keys[start:]:
                 if not key.startswith(head):
                     break
+                if _inflection(own, word_terms(key, lang)):
+                    return None
                 dist = edit_distance(folded, key, limit)
                 if dist > limit:
                     continue
@@ -166,6 +186,14 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
             return limit + 1
         before, prev = prev, cur
     return prev[len(b)]
+
+
+def _like(typed: str, word: str) -> str:
+    """``word`` capitalised when the customer capitalised (mirrors ``like`` in search.js)."""
+    first = typed[:1]
+    if first and first == first.upper() and first != first.lower() and word:
+        return word[0].upper() + word[1:]
+    return word
 
 
 @dataclass
@@ -233,9 +261,9 @@ def plan_query(
             if compounds and lang in COMPOUND_LANGS:
                 parts = split_compound(folded, vocabulary.known)
             if typos and not parts and not any(known(t) for t in terms):
-                fix = vocabulary.correct(folded)
+                fix = vocabulary.correct(folded, lang)
                 if fix is not None:
-                    shown = vocabulary.entries[fix][0]
+                    shown = _like(word, vocabulary.entries[fix][0])
                     plan.corrected.append((word, shown))
                     terms = word_terms(fix, lang)
         plan.words.append(shown)

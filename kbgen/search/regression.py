@@ -7,6 +7,7 @@ reports each question whose article is not among the first :data:`TOP` results.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
@@ -38,6 +39,9 @@ def run_questions(docs: list[SearchDoc], settings: SearchSettings) -> list[Quest
     if not any(doc.questions for doc in docs):
         return []
     work = Path(tempfile.mkdtemp(prefix="kbgen-questions-"))
+    quiet = logging.getLogger("kbgen.search")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # a scratch index: its progress is no news to the writer
     try:
         local = replace(settings, index_dir=work)
         update_index(docs, local)
@@ -51,4 +55,5 @@ def run_questions(docs: list[SearchDoc], settings: SearchSettings) -> list[Quest
                     out.append(QuestionResult(doc.id, doc.lang, n, question, rank, ids[:TOP]))
         return out
     finally:
+        quiet.setLevel(level)
         shutil.rmtree(work, ignore_errors=True)
