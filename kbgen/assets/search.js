@@ -307,9 +307,9 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
     return wordSets.get(key);
   }
 
-  // The corpus word a typo most likely meant (mirror of Vocabulary.correct): 4–7 letters allow
-  // one edit, longer words two; smallest distance, then most documents; inflections of a
-  // corpus word (prefix-related stems within 3 letters) are no typos.
+  // A corpus word for a word the index lacks (mirror of Vocabulary.correct): an inflection of
+  // a corpus word (prefix-related stems within 3 letters; the most frequent) is searched
+  // silently, else the closest word within 1 edit (4–7 letters) or 2 (longer) is a typo fix.
   const inflection = (own, other) => own.some((a) => other.some((b) => {
     const [s, l] = a.length <= b.length ? [a, b] : [b, a];
     return s.length >= 4 && l.startsWith(s) && l.length - s.length <= 3;
@@ -319,15 +319,18 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
     if (cps.length < 4) return null;
     const max = cps.length < 8 ? 1 : 2;
     const own = wordTerms(f, lang, meta.stopSet);
-    let best = null;
+    let best = null, related = null;
     for (const p of new Set([cps.slice(0, 2).join(""), cps[1] + cps[0], cps[0] + cps[2]])) {
       for (const r of await vocab(meta, p)) {
-        if (inflection(own, wordTerms(r[0], lang, meta.stopSet))) return null;
+        if (inflection(own, wordTerms(r[0], lang, meta.stopSet))) {
+          if (!related || r[1] > related.df) related = { df: r[1], key: r[0], typo: false };
+          continue;
+        }
         const d = editDistance(f, r[0], max);
-        if (d <= max && (!best || d < best.d || (d === best.d && r[1] > best.df))) best = { d, df: r[1], key: r[0], word: r[2] ?? r[0] };
+        if (d <= max && (!best || d < best.d || (d === best.d && r[1] > best.df))) best = { d, df: r[1], key: r[0], word: r[2] ?? r[0], typo: true };
       }
     }
-    return best;
+    return related || best;
   }
 
   // `word` capitalised when the customer capitalised (mirrors _like in engine.py).
@@ -361,7 +364,8 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
           for (const t of terms) if ((await postings(lang, meta, t)).size) found = true;
           if (!found) {
             const fix = await correct(meta, f, lang);
-            if (fix) { shown = like(words[i], fix.word); p.corrected.push([words[i], shown]); terms = wordTerms(fix.key, lang, stop); }
+            if (fix && fix.typo) { shown = like(words[i], fix.word); p.corrected.push([words[i], shown]); terms = wordTerms(fix.key, lang, stop); }
+            else if (fix) terms = [...terms, ...wordTerms(fix.key, lang, stop).filter((t) => !terms.includes(t))];
           }
         }
       }

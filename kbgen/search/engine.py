@@ -135,35 +135,41 @@ class Vocabulary:
     def known(self, key: str) -> bool:
         return key in self.entries
 
-    def correct(self, folded: str, lang: str) -> str | None:
-        """The corpus word a typo most likely meant, or None (mirrors ``correct`` in search.js).
+    def correct(self, folded: str, lang: str) -> tuple[str, bool] | None:
+        """(corpus word, is a typo) for a word the index lacks, or None (mirrors ``correct``
+        in search.js).
 
-        Words of 4–7 letters allow edit distance 1, longer ones 2; shorter words are never
-        corrected. Candidates share the first two letters (or have them swapped, or skip the
-        second): the completion shards the browser reads. The smallest distance wins, then
-        the most documents. A word that is an inflection of a corpus word — one stem a prefix
-        of the other, at most 3 letters apart ("safer"/"safe", "passieren"/"passiert") — is
-        not a typo and is left alone."""
+        Candidates share the first two letters (or have them swapped, or skip the second):
+        the completion shards the browser reads. An inflection of a corpus word — one stem a
+        prefix of the other, at most 3 letters apart ("safer"/"safe", "infectd"/"infect") — is
+        searched as that word without a notice (the most frequent such word). Otherwise the
+        closest word within edit distance 1 (4–7 letters) or 2 (longer) is a typo fix: the
+        smallest distance wins, then the most documents. Shorter words are left alone."""
         if len(folded) < TYPO_MIN_CHARS:
             return None
         limit = 1 if len(folded) < TYPO_TWO_EDITS_CHARS else 2
         own = word_terms(folded, lang)
         heads = list(dict.fromkeys([folded[:2], folded[1] + folded[0], folded[0] + folded[2]]))
         best: tuple[int, int, str] | None = None
+        related: tuple[int, str] | None = None
         for head in heads:
             start = bisect.bisect_left(self.keys, head)
             for key in self.keys[start:]:
                 if not key.startswith(head):
                     break
+                df = self.entries[key][1]
                 if _inflection(own, word_terms(key, lang)):
-                    return None
+                    if related is None or df > related[0]:
+                        related = (df, key)
+                    continue
                 dist = edit_distance(folded, key, limit)
                 if dist > limit:
                     continue
-                df = self.entries[key][1]
                 if best is None or dist < best[0] or (dist == best[0] and df > best[1]):
                     best = (dist, df, key)
-        return best[2] if best else None
+        if related is not None:
+            return related[1], False
+        return (best[2], True) if best else None
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
@@ -262,10 +268,12 @@ def plan_query(
                 parts = split_compound(folded, vocabulary.known)
             if typos and not parts and not any(known(t) for t in terms):
                 fix = vocabulary.correct(folded, lang)
-                if fix is not None:
-                    shown = _like(word, vocabulary.entries[fix][0])
+                if fix is not None and fix[1]:
+                    shown = _like(word, vocabulary.entries[fix[0]][0])
                     plan.corrected.append((word, shown))
-                    terms = word_terms(fix, lang)
+                    terms = word_terms(fix[0], lang)
+                elif fix is not None:  # an inflection: searched too, silently
+                    terms = terms + tuple(t for t in word_terms(fix[0], lang) if t not in terms)
         plan.words.append(shown)
         alts = list(terms)
         if is_typed:

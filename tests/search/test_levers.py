@@ -206,7 +206,7 @@ def test_title_pair_outweighs_body_pair(tmp_path: Path) -> None:
 @needs_eval
 def test_browser_query_reports_the_same_corrections(faq_site, tmp_path: Path) -> None:
     settings, export_dir = faq_site
-    queries = ["Wie ist der Krankeheitsverlauf?", "Can I get infectd by my dgo?", "Quarantne"]
+    queries = ["Wie ist der Krankeheitsverlauf?", "Can I get infected by my dgo in the ofice?", "Quarantne"]
     requests = [{"query": q, "opts": {"lang": "de" if "Wie" in q or "Q" in q else "en"}} for q in queries]
     with Engine(settings.index_dir, settings) as engine:
         expected = []
@@ -216,3 +216,20 @@ def test_browser_query_reports_the_same_corrections(faq_site, tmp_path: Path) ->
     got = run_node("query", export_dir, requests=requests, tmp_path=tmp_path)
     assert all(e["corrected"] for e in expected)
     assert got == expected
+
+
+def test_inflection_of_a_corpus_word_is_searched_without_a_notice(tmp_path: Path) -> None:
+    docs = [
+        doc("a", "Is my payment safe?", "We keep card data safe.", lang="en"),
+        doc("b", "Summer sale", "Prices in summer.", lang="en"),
+    ]
+    config = build(tmp_path, docs)
+    with Engine(config.index_dir, config) as engine:
+        safer = engine.query("safer payment", lang="en")
+        assert [h.id for h in safer.hits] == ["a"] and safer.corrected is None
+        # a short word is never "corrected" into another one
+        assert engine.query("sale", lang="en").corrected is None
+        # two edits in a six-letter word are too many: "suffer" is no typo of "summer"
+        assert engine.query("suffer", lang="en").hits == []
+        typo = engine.query("paymnet", lang="en")
+        assert typo.corrected == "payment" and [h.id for h in typo.hits] == ["a"]
