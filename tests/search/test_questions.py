@@ -57,7 +57,10 @@ def test_questions_are_a_weighted_field(tmp_path: Path) -> None:
 def test_each_question_reports_its_articles_rank(tmp_path: Path) -> None:
     results = run_questions(DOCS, SearchSettings(index_dir=tmp_path / "unused"))
     by_question = {r.question: r for r in results}
-    assert set(by_question) == {"Wann ist meine Bestellung endlich da?", "Lieferung dauert zu lange"}
+    assert set(by_question) == {
+        "Wann ist meine Bestellung endlich da?",
+        "Lieferung dauert zu lange",
+    }
     assert by_question["Wann ist meine Bestellung endlich da?"].passed
     # "Lieferung dauert" is the title of another article: that one ranks first
     late = by_question["Lieferung dauert zu lange"]
