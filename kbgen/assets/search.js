@@ -356,7 +356,8 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
       if (p.groups.length >= m.maxGroups) break;
       const f = fold(words[i], lang);
       let terms = wordTerms(f, lang, stop), shown = words[i], parts = [];
-      const typed = typing && i === words.length - 1 && cpLen(f) >= m.prefix.minChars;
+      let typed = typing && i === words.length - 1 && cpLen(f) >= m.prefix.minChars;
+      if (typed && terms.length && !(await completions(meta, f, 1)).length) typed = false; // a finished word, maybe a typo
       if (terms.length && !typed) {
         if (m.compounds && meta.compounds) parts = await splitCompound(f, known);
         if (m.typos && !exact && !parts.length) {

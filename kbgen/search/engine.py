@@ -263,6 +263,8 @@ def plan_query(
         shown = word
         parts: tuple[str, ...] = ()
         is_typed = typing and index == len(words) - 1 and len(folded) >= PREFIX_MIN_CHARS
+        if is_typed and terms and not vocabulary.completions(folded, 1):  # type: ignore[union-attr]
+            is_typed = False  # no corpus word starts so: a finished word, maybe a typo
         if terms and not is_typed and known is not None and vocabulary is not None:
             if compounds and lang in COMPOUND_LANGS:
                 parts = split_compound(folded, vocabulary.known)
