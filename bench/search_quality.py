@@ -267,9 +267,9 @@ def python_side(settings: SearchSettings, reqs: list[dict]) -> list:
 
 
 def cross_validate(index_dir: Path, queries: list[dict], qrels: dict, k: int = 5) -> None:
-    grid = list(
-        itertools.product((0.25, 0.5, 1.0), (0.0, 1.5, 3.0), (0.0, 0.25, 0.5), (2.0, 3.0, 4.0), (1, 0))
-    )
+    # parts, title_pairs, pairs, title weight, typo correction
+    values = ((0.25, 0.5, 1.0), (0.0, 1.5, 3.0), (0.0, 0.25, 0.5), (2.0, 3.0, 4.0), (1, 0))
+    grid = list(itertools.product(*values))
     reciprocal: dict[tuple, dict[str, float]] = {}
     for parts, title_pairs, pairs, title, typos in grid:
         settings = settings_with(
