@@ -107,6 +107,7 @@ def test_zero_results_show_promoted_and_contact(phone: Any, demo_server: str) ->
     assert phone.locator(".kbs-page__empty .kb-contact").count() == 1
     assert "Keine Ergebnisse" in phone.locator(".kbs-page__status").inner_text()
 
+
 def _combobox(page: Any, box: Any, scope: str) -> None:
     box.click()
     box.type("paket verf", delay=20)
