@@ -306,7 +306,7 @@ def cross_validate(index_dir: Path, queries: list[dict], qrels: dict, k: int = 5
         best = max(grid, key=lambda c: (objective(c, train), c == grid[0]))
         held.update({q["id"]: reciprocal[best][q["id"]] for q in fold})
         print(f"  fold {n}: {best}")
-    default = (0.5, 1.5, 0.25, 3.0, 1)
+    default = (0.5, 1.5, 0.5, 3.0, 1)
     for lang in ("de", "en"):
         ids = [q["id"] for q in queries if q["lang"] == lang]
         print(

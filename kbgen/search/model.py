@@ -15,7 +15,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "body": 1.0,
     "parts": 0.5,
     "title_pairs": 1.5,
-    "pairs": 0.25,
+    "pairs": 0.5,
 }
 
 

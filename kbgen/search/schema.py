@@ -13,7 +13,7 @@ from kbgen.search.analysis import ANALYZER_VERSION, KbAnalyzer, PairAnalyzer, Su
 SCHEMA_VERSION = 2
 # Scored fields in the fixed order their contributions are summed (browser and Python alike).
 # ``parts``: compound parts of every word (German); ``title_pairs``/``pairs``: adjacent word
-# pairs of the title and of questions, keywords and body (proximity).
+# pairs of the title and of questions and keywords (proximity).
 SCORED_FIELDS = (
     "title",
     "questions",
