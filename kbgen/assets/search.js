@@ -276,8 +276,10 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
   async function postings(lang, meta, term) {
     const key = lang + "\0" + term;
     if (!postingCache.has(key)) {
-      // A word pair lives in the shard of its first term, so it costs no extra request.
-      postingCache.set(key, load(`${meta.dir}/t${fnv1a32(term.split(" ")[0]) % meta.terms}.json`).then((shard) => {
+      const pair = term.includes(" ");
+      if (pair && !meta.pairs) return new Map();
+      const file = pair ? `p${fnv1a32(term) % meta.pairs}` : `t${fnv1a32(term) % meta.terms}`;
+      postingCache.set(key, load(`${meta.dir}/${file}.json`).then((shard) => {
         if (!shard) postingCache.delete(key);
         const e = shard && Object.hasOwn(shard, term) ? shard[term] : null;
         const out = new Map();

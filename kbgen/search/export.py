@@ -5,10 +5,12 @@ language named ``<lang>-<content hash>`` (safe to cache forever), holding:
 
 * ``t<n>.json`` — term shards: ``{term: [doc deltas, values]}`` or ``[deltas, values, idx]``
   where ``values`` are the distinct contributions and ``idx`` points into them per posting.
-  A term lives in shard ``fnv1a32(utf8(term)) % shards``; a word pair ``"a b"`` in the shard
-  of its first term ``a``. Documents are numbered by id order;
-  values are the float64 numbers :func:`kbgen.search.engine.term_scores` computes, written with
-  Python's shortest round-trip repr, which JavaScript parses back to the same double.
+  A term lives in shard ``fnv1a32(utf8(term)) % shards``.
+* ``p<n>.json`` — word-pair shards, the same format for pair terms ``"a b"``, in shard
+  ``fnv1a32(utf8(pair)) % pairs`` (small: only multi-word queries fetch one).
+  Documents are numbered by id order; values are the float64 numbers
+  :func:`kbgen.search.engine.term_scores` computes, written with Python's shortest
+  round-trip repr, which JavaScript parses back to the same double.
 * ``w<n>.json`` — completion vocabulary: ``{first two letters: [[word, df, display?], ...]}``,
   shard ``fnv1a32(utf8(first two letters)) % words``.
 * ``d<k>.json`` — display records of documents ``k*chunk … k*chunk+chunk-1``:
@@ -46,6 +48,10 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 TERM_SHARD_BYTES = 24_000  # raw JSON per term shard; ≈ 8–10 KB gzip
+# Word pairs live in small shards of their own: only multi-word queries need them, and one
+# pair's postings are short (co-located with their first word they inflated the shards of
+# title words, which single-word queries fetch, by a fifth).
+PAIR_SHARD_BYTES = 4_000
 WORD_SHARD_BYTES = 12_000
 DOCS_PER_CHUNK = 4
 
@@ -101,8 +107,7 @@ def _shard(items: dict[str, object], target: int) -> list[dict[str, object]]:
     count = max(1, math.ceil(total / target))
     shards: list[dict[str, object]] = [{} for _ in range(count)]
     for key, value in items.items():
-        # A word pair "a b" goes with its first term: the query fetches that shard anyway.
-        shards[fnv1a32(key.split(" ")[0]) % count][key] = value
+        shards[fnv1a32(key) % count][key] = value
     return shards
 
 
@@ -114,14 +119,19 @@ def _lang_files(index: LangIndex, settings: SearchSettings) -> tuple[dict[str, b
     weights = settings.field_weights()
 
     entries: dict[str, object] = {}
+    pairs: dict[str, object] = {}
     for term in iter_terms(searcher):
         scores = index.scores(term, weights)
         if scores:
-            entries[term] = encode_postings(sorted((canonical[d], v) for d, v in scores.items()))
+            encoded = encode_postings(sorted((canonical[d], v) for d, v in scores.items()))
+            (pairs if " " in term else entries)[term] = encoded
     files: dict[str, bytes] = {}
     term_shards = _shard(entries, TERM_SHARD_BYTES)
     for n, shard in enumerate(term_shards):
         files[f"t{n}.json"] = _dumps(shard)
+    pair_shards = _shard(pairs, PAIR_SHARD_BYTES) if pairs else []
+    for n, shard in enumerate(pair_shards):
+        files[f"p{n}.json"] = _dumps(shard)
 
     by_prefix: dict[str, list] = {}
     vocabulary = index.vocabulary
@@ -166,6 +176,7 @@ def _lang_files(index: LangIndex, settings: SearchSettings) -> tuple[dict[str, b
         "dir": f"{index.lang}-{digest.hexdigest()[:12]}",
         "docs": len(live),
         "terms": len(term_shards),
+        "pairs": len(pair_shards),
         "words": len(word_shards),
         "chunk": DOCS_PER_CHUNK,
         "compounds": index.lang in COMPOUND_LANGS,
@@ -227,6 +238,7 @@ def export_static(
             stats.files += len(files)
             stats.bytes += sum(len(b) for b in files.values())
             stats.terms += sum(len(json.loads(files[f"t{n}.json"])) for n in range(meta["terms"]))
+            stats.terms += sum(len(json.loads(files[f"p{n}.json"])) for n in range(meta["pairs"]))
     data = _dumps(manifest)
     _write(out_dir / MANIFEST, data)
     stats.files += 1

@@ -44,10 +44,15 @@ def test_every_term_is_in_its_shard_with_whoosh_values(tmp_path: Path) -> None:
         canonical = {
             d: r for r, d in enumerate(sorted(range(len(index.ids)), key=lambda d: index.ids[d]))
         }
-        for term in iter_terms(index.searcher):
-            shard = json.loads(
-                (out / meta["dir"] / f"t{fnv1a32(term) % meta['terms']}.json").read_text()
+        terms = iter_terms(index.searcher)
+        assert any(" " in t for t in terms)  # word pairs, in shards of their own
+        for term in terms:
+            name = (
+                f"p{fnv1a32(term) % meta['pairs']}"
+                if " " in term
+                else f"t{fnv1a32(term) % meta['terms']}"
             )
+            shard = json.loads((out / meta["dir"] / f"{name}.json").read_text())
             expected = sorted(
                 (canonical[d], v)
                 for d, v in term_scores(index.searcher, term, settings.field_weights()).items()
