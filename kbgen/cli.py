@@ -207,9 +207,10 @@ def new(title: str, category: str, config_file: str, articles: str | None) -> No
 def _register_optional_commands() -> None:
     # Search and feedback bring their own command modules.
     try:
-        from kbgen.search.command import search_command
+        from kbgen.search.command import answer_command, search_command
 
         cli.add_command(search_command)
+        cli.add_command(answer_command)
     except ImportError as exc:
         logging.getLogger("kbgen").debug("search command unavailable: %s", exc)
     try:

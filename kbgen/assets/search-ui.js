@@ -53,8 +53,16 @@ if (host) {
     return url.href;
   };
   const hitUrl = (hit) => new URL(hit.url, root).href;
-  if (page) setupPage(page, forms, { client, lang, zero, hitUrl });
-  else for (const form of forms) setupBox(form, { client, lang, zero, hitUrl, searchPage });
+  // Instant answers: their module and files load with the first query, never with the page.
+  let answering = null;
+  const findAnswer = (q, texts) => {
+    answering ||= import("./search-answer.js")
+      .then((m) => m.answers({ root, lang, votesUrl: host.dataset.votesUrl, texts }))
+      .catch(() => null);
+    return answering.then((a) => (a ? a.find(q).then((found) => found && { found, card: a.card }) : null));
+  };
+  if (page) setupPage(page, forms, { client, lang, zero, hitUrl, findAnswer });
+  else for (const form of forms) setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer });
 }
 
 function zeroReporter(url, lang) {
@@ -80,7 +88,7 @@ function zeroReporter(url, lang) {
   };
 }
 
-function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
+function setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer }) {
   const t = form.dataset;
   const input = form.querySelector(".kbs__input");
   const panel = form.querySelector(".kbs__panel");
@@ -119,8 +127,12 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
   }
   const go = (href) => () => { location.href = href; };
 
-  function render(q, res, suggestion) {
+  const answerSlot = el("div", { class: "kbs__answer" });
+  panel.prepend(answerSlot);
+
+  function render(q, res, suggestion, answer) {
     list.replaceChildren();
+    answerSlot.replaceChildren(answer ? answer.card(answer.found, { compact: true }) : "");
     options = [];
     if (res.corrected) {
       const [before, after] = fmt(t.searchCorrected, { query: "\u0000" }).split("\u0000");
@@ -153,10 +165,13 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
     const mine = ++seq;
     if (q.trim().length < 2) { open(false); status.textContent = ""; zero.cancel(); return; }
     try {
-      const res = await client.query(q, { lang, prefix: true, limit: BOX_LIMIT });
+      const [res, answer] = await Promise.all([
+        client.query(q, { lang, prefix: true, limit: BOX_LIMIT }),
+        findAnswer(q, t),
+      ]);
       const suggestion = res.total || res.corrected ? null : await client.suggest(q, { lang });
       if (mine !== seq) return; // a newer keystroke won
-      render(q, res, suggestion);
+      render(q, res, suggestion, answer);
       if (res.total) zero.cancel(); else zero.later(q);
     } catch {
       if (mine === seq) { status.textContent = t.searchUnavailable || ""; open(false); }
@@ -187,8 +202,9 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
   });
 }
 
-function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
+function setupPage(section, boxes, { client, lang, zero, hitUrl, findAnswer }) {
   const t = section.dataset;
+  const answerSlot = section.querySelector(".kbs-page__answer");
   const status = section.querySelector(".kbs-page__status");
   const suggest = section.querySelector(".kbs-page__suggest");
   const filters = section.querySelector(".kbs-page__filters");
@@ -246,12 +262,16 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
     const mine = ++seq;
     if (!q.trim()) {
       status.textContent = t.searchPrompt || "";
-      [suggest, filters, more, empty].forEach((n) => { n.hidden = true; });
+      [suggest, filters, more, empty, answerSlot].forEach((n) => { if (n) n.hidden = true; });
       list.replaceChildren();
       return;
     }
     try {
-      const res = await client.query(q, { lang, limit: state.limit, category: state.cat, exact: state.exact });
+      // The card and the results appear in one frame, so nothing moves once shown (CLS).
+      const [res, answer] = await Promise.all([
+        client.query(q, { lang, limit: state.limit, category: state.cat, exact: state.exact }),
+        answerSlot && !state.cat ? findAnswer(q, t) : null,
+      ]);
       const suggestion = res.corrected ? null : await client.suggest(q, { lang });
       if (mine !== seq) return;
       const total = res.categories.reduce((n, c) => n + c.count, 0);
@@ -275,6 +295,10 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
         const link = el("a", { href: `?q=${encodeURIComponent(suggestion)}`, text: suggestion });
         link.addEventListener("click", (e) => { e.preventDefault(); state.q = suggestion; for (const i of inputs) i.value = suggestion; writeUrl(true); render(true); });
         suggest.append(before, link, after);
+      }
+      if (answerSlot) {
+        answerSlot.replaceChildren(answer ? answer.card(answer.found) : "");
+        answerSlot.hidden = !answer;
       }
       renderFilters(res);
       renderHits(res);

@@ -242,6 +242,15 @@ export function fnv1a32(text) {
   return h;
 }
 
+/** Confidence of an answer (mirror of kbgen.search.answers.confidence): coverage × margin. */
+export function confidenceOf(results) {
+  if (!results.length || results[0].score <= 0) return 0;
+  const best = results[0].score, article = (id) => id.split("#")[0];
+  const rival = results.slice(1).find((r) => article(r.id) !== article(results[0].id));
+  const margin = rival ? (best - rival.score) / best : 1;
+  return results[0].coverage * margin;
+}
+
 // ---- the client ----
 export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bind(globalThis) } = {}) {
   const base = String(baseUrl).replace(/\/?$/, "/");
@@ -403,7 +412,7 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
       for (const [d, v] of await postings(lang, meta, pair)) if (scores.has(d)) scores.set(d, scores.get(d) + v);
     }
     const n = p.groups.length;
-    let docs = [...scores].map(([doc, score]) => ({ lang, doc, score: m.mode === "coord" ? score * (matched.get(doc) / n) : score, matched: matched.get(doc) }));
+    let docs = [...scores].map(([doc, score]) => ({ lang, doc, score: m.mode === "coord" ? score * (matched.get(doc) / n) : score, matched: matched.get(doc), coverage: matched.get(doc) / n }));
     if (m.mode === "and") { const all = docs.filter((d) => d.matched === n); if (all.length) docs = all; }
     return docs;
   }
@@ -457,7 +466,8 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
       const sn = snippet(r[6], terms, d.lang, meta.stopSet);
       return {
         id: r[0], lang: d.lang, title: r[1], url: r[2], category: r[3], categorySlug: r[4], section: r[5],
-        score: d.score, snippet: sn.text, marks: sn.marks, titleMarks: highlight(r[1], terms, d.lang, meta.stopSet),
+        score: d.score, coverage: d.coverage, snippet: sn.text, marks: sn.marks, titleMarks: highlight(r[1], terms, d.lang, meta.stopSet),
+        ...(r.length > 7 ? { html: r[7] } : {}),
       };
     }));
     return { results, total: all.length, categories: [...counts.values()], terms: termsByLang, corrected };
@@ -500,8 +510,25 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
     return changed ? out.join(" ") : null;
   }
 
+  /**
+   * The best passage for a question (a client on the passage export, `…/search/passages/`):
+   * { confidence, shown, best, alternatives, corrected }; `best` and `alternatives` are query
+   * results with `html`, the passage's safe HTML.
+   */
+  async function answer(q, { lang, threshold } = {}) {
+    const m = await getManifest();
+    const res = await query(q, { lang, limit: 10 });
+    const confidence = confidenceOf(res.results);
+    const limit = threshold ?? m.answerThreshold;
+    return {
+      confidence, shown: res.results.length > 0 && confidence >= limit,
+      best: res.results[0] || null, alternatives: res.results.slice(1, 3), corrected: res.corrected,
+    };
+  }
+
   return {
     query,
+    answer,
     search: async (q, opts) => (await query(q, opts)).results,
     complete,
     suggest,

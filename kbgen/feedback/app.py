@@ -21,6 +21,7 @@ from kbgen.feedback.errors import ApiError, code_for_status, error_payload, erro
 from kbgen.feedback.guard import Guard
 from kbgen.feedback.manifest import ManifestSource
 from kbgen.feedback.store import Store
+from kbgen.service.answers import mount_answers
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ def create_app(
             lang=body.lang,
             revision=body.rev,
             value=body.value,
-            channel="js",
+            channel="js" if body.via == "article" else body.via,
             client=_client(collector, request),
             honeypot=body.website,
         )
@@ -308,4 +309,5 @@ def create_app(
             pages.followup_thanks_page(request.state.page_lang, back), headers=pages.PAGE_HEADERS
         )
 
+    mount_answers(app, collector)  # GET /api/search and /api/answer (kbgen/service)
     return app

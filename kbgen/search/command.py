@@ -65,3 +65,63 @@ def search_command(
         return
     for rank, hit in enumerate(hits, 1):
         click.echo(f"{rank:>2}. {hit.title}  [{hit.lang}] {hit.url}  ({hit.score:.3f})")
+
+
+@click.command("answer")
+@click.argument("question")
+@click.option("--lang", default=None, help="Language of the question (default: the only one).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option(
+    "--index",
+    "index_dir",
+    default="search_index",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Search index folder written by `kbgen build`.",
+)
+@click.option("--base-url", default="", help="Site URL to make the links absolute.")
+def answer_command(
+    question: str, lang: str | None, as_json: bool, index_dir: Path, base_url: str
+) -> None:
+    """Answer a question with the best passage of the help center, as the site's instant
+    answer would (confidence, and whether the site shows it)."""
+    from kbgen.search.answers import Answerer
+
+    try:
+        with Answerer(index_dir) as answerer:
+            langs = sorted(answerer.engine.langs)
+            code = lang or (langs[0] if len(langs) == 1 else None)
+            if code is None:
+                raise click.UsageError(f"give --lang, one of {', '.join(langs)}")
+            found = answerer.answer(question, code)
+    except SearchError as exc:
+        raise click.ClickException(
+            f"{exc} (answers need the passage index; run `kbgen build` with this kbgen)"
+        ) from exc
+    base = base_url.rstrip("/") + "/" if base_url else ""
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "query": question,
+                    "lang": code,
+                    "confidence": found.confidence,
+                    "shown": found.shown,
+                    "answer": found.best.as_json(base) if found.best else None,
+                    "alternatives": [p.as_json(base) for p in found.alternatives],
+                    "corrected": found.corrected,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    if found.best is None:
+        click.echo(f"No answer for {question!r}.")
+        return
+    verdict = "shown" if found.shown else "not sure enough to show"
+    click.echo(f"{found.best.heading}  ({found.best.article_title})")
+    click.echo(found.best.text)
+    click.echo(f"→ {base}{found.best.url}")
+    click.echo(f"confidence {found.confidence:.2f} ({verdict})")
+    for alt in found.alternatives:
+        click.echo(f"  also: {alt.heading} → {base}{alt.url}")

@@ -449,10 +449,13 @@ class Engine:
             if result.corrected is None:
                 result.corrected = plan.corrected_query()
             postings = {t: index.scores(t, weights) for t in sorted(plan.terms)}
-            for doc, score, _ in rank(plan.groups, postings, mode, plan.pairs):
-                ranked.append(((-score, code, index.ids[doc]), code, doc, score))
+            total = len(plan.groups)
+            for doc, score, matched in rank(plan.groups, postings, mode, plan.pairs):
+                coverage = matched / total
+                ranked.append(((-score, code, index.ids[doc]), code, doc, score, coverage))
         ranked.sort(key=lambda item: item[0])
-        for _, code, doc, score in ranked:
+        result.total = len(ranked)
+        for _, code, doc, score, coverage in ranked:
             stored = self.langs[code].searcher.stored_fields(doc)
             if category and stored.get("category_slug") != category:
                 continue
@@ -465,6 +468,7 @@ class Engine:
                     score=score,
                     category=stored.get("category", ""),
                     category_slug=stored.get("category_slug", ""),
+                    coverage=coverage,
                 )
             )
             if limit is not None and len(result.hits) >= limit:
@@ -476,6 +480,7 @@ class Engine:
 class Results:
     hits: list[Hit] = field(default_factory=list)
     corrected: str | None = None  # the query as searched, when typos were corrected
+    total: int = 0  # candidates before the category filter and the limit
 
 
 def search(

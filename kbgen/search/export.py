@@ -14,7 +14,8 @@ language named ``<lang>-<content hash>`` (safe to cache forever), holding:
 * ``w<n>.json`` — completion vocabulary: ``{first two letters: [[word, df, display?], ...]}``,
   shard ``fnv1a32(utf8(first two letters)) % words``.
 * ``d<k>.json`` — display records of documents ``k*chunk … k*chunk+chunk-1``:
-  ``[id, title, url, category, category_slug, section, text]``.
+  ``[id, title, url, category, category_slug, section, text]`` plus, in the passage export,
+  the passage's safe HTML.
 * ``c.json`` — category of each document (for the category filter), fetched only when used.
 
 The bytes depend only on the indexed content and the settings, not on the index's history.
@@ -32,6 +33,7 @@ import shutil
 from pathlib import Path
 
 from kbgen.search.analysis import COMPOUND_LANGS, stopwords
+from kbgen.search.answers import DEFAULT_THRESHOLD
 from kbgen.search.engine import (
     MAX_GROUPS,
     PREFIX_EXPANSIONS,
@@ -164,6 +166,7 @@ def _lang_files(index: LangIndex, settings: SearchSettings) -> tuple[dict[str, b
                 stored.get("section_title", ""),
                 _snippet_source(stored.get("body_text", ""), settings.snippet_chars),
             ]
+            + ([stored["html"]] if stored.get("html") else [])
         )
     for k in range(0, len(records), DOCS_PER_CHUNK):
         files[f"d{k // DOCS_PER_CHUNK}.json"] = _dumps(records[k : k + DOCS_PER_CHUNK])
@@ -215,10 +218,11 @@ def export_static(
         "compounds": settings.compounds,
         "typos": settings.typos,
         "proximity": settings.proximity,
+        "answerThreshold": DEFAULT_THRESHOLD,
         "prefix": {"expansions": PREFIX_EXPANSIONS, "minChars": PREFIX_MIN_CHARS},
         "langs": {},
     }
-    keep = {MANIFEST}
+    keep = {MANIFEST, "passages"}  # the passage export lives inside the articles' folder
     opened = contextlib.nullcontext(engine) if engine else Engine(settings.index_dir, settings)
     with opened as engine:
         for lang, index in sorted(engine.langs.items()):

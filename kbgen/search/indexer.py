@@ -147,6 +147,7 @@ def _record(doc: SearchDoc, parts: _Parts) -> dict[str, object]:
         "section_title": doc.section,
         "keywords_list": list(doc.keywords),
         "questions_list": list(doc.questions),
+        "html": doc.html,
         "body_text": doc.body,
         "promoted": bool(doc.promoted),
     }

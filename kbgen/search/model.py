@@ -24,6 +24,16 @@ class SearchError(Exception):
 
 
 @dataclass
+class Passage:
+    """One answer passage of an article (see kbgen/search/passages.py)."""
+
+    anchor: str  # "" for the lead answer
+    heading: str  # the section's heading; the article's title for the lead answer
+    text: str  # plain text: indexed, and the answer for channels without HTML
+    html: str  # safe HTML (the article bodies' allowlist) for the answer card
+
+
+@dataclass
 class SearchDoc:
     """One published article, prepared by the site layer (drafts are never passed)."""
 
@@ -38,6 +48,8 @@ class SearchDoc:
     body: str
     promoted: bool = False
     questions: list[str] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    html: str = ""  # a passage document's safe HTML (passage indexes only)
 
     @property
     def revision(self) -> str:
@@ -55,6 +67,8 @@ class SearchDoc:
                 self.body,
                 self.promoted,
                 list(self.questions),
+                [[p.anchor, p.heading, p.text, p.html] for p in self.passages],
+                self.html,
             ],
             ensure_ascii=False,
         )
@@ -143,6 +157,7 @@ class Hit:
     score: float
     category: str = ""
     category_slug: str = ""
+    coverage: float = 1.0  # share of the query's word groups the document matches
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -10,7 +10,7 @@ from whoosh import fields
 
 from kbgen.search.analysis import ANALYZER_VERSION, KbAnalyzer, PairAnalyzer, SurfaceAnalyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Scored fields in the fixed order their contributions are summed (browser and Python alike).
 # ``parts``: compound parts of every word (German); ``title_pairs``/``pairs``: adjacent word
 # pairs of the title and of questions and keywords (proximity).
@@ -51,6 +51,7 @@ def build_schema(lang: str) -> fields.Schema:
         section_title=fields.STORED(),
         keywords_list=fields.STORED(),
         questions_list=fields.STORED(),
+        html=fields.STORED(),  # passage indexes: the passage's safe HTML
         body_text=fields.STORED(),
         promoted=fields.STORED(),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from kbgen.site.cache import BuildCache, digest, tree_digest
 from kbgen.site.config import KbgenConfig
 
 if TYPE_CHECKING:
-    from kbgen.search import SearchDoc, SearchSettings
+    from kbgen.search import Passage, SearchDoc, SearchSettings
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
@@ -198,7 +198,7 @@ def prepare_search(config: MkDocsConfig, options: KbgenConfig, hc: HelpCenter) -
         return None
     from kbgen.search.worker import SearchJob
 
-    docs = search_docs(hc.catalog, hc.articles)
+    docs = search_docs(hc.catalog, hc.articles, passages=passage_maker(config))
     index_dir = Path(options.search.index_dir)
     if not index_dir.is_absolute():
         index_dir = project_root(config) / index_dir
@@ -216,7 +216,36 @@ def search_settings(options: KbgenConfig, index_dir: Path) -> SearchSettings:
     )
 
 
-def search_docs(catalog: Catalog, articles: Iterable[Any]) -> list[SearchDoc]:
+def passage_maker(config: MkDocsConfig) -> Callable[[Any], list[Passage]]:
+    """An article's answer passages, rendered with the site's Markdown settings and the
+    article bodies' HTML allowlist (kbgen/search/passages.py says which sections count)."""
+    import markdown
+
+    from kbgen.search import Passage
+    from kbgen.search.passages import sections, site_links
+    from kbgen.site.sanitize import clean
+
+    slugify = slugify_of(config)
+    md = markdown.Markdown(
+        extensions=list(config.markdown_extensions), extension_configs=dict(config.mdx_configs)
+    )
+
+    def make(article: Any) -> list[Passage]:
+        out = []
+        for part in sections(article.body, article.title, article.lang, slugify):
+            html = clean(md.reset().convert(part.markdown))
+            html = site_links(html, str(article.path), article.url)
+            out.append(Passage(part.anchor, part.heading, plain_text(part.markdown), html))
+        return out
+
+    return make
+
+
+def search_docs(
+    catalog: Catalog,
+    articles: Iterable[Any],
+    passages: Callable[[Any], list[Passage]] | None = None,
+) -> list[SearchDoc]:
     """What the search indexes of each published article (the build and `kbgen check`)."""
     from kbgen.search import SearchDoc
 
@@ -234,6 +263,7 @@ def search_docs(catalog: Catalog, articles: Iterable[Any]) -> list[SearchDoc]:
             body=plain_text(a.body),
             promoted=a.promoted,
             questions=list(a.questions),
+            passages=passages(a) if passages else [],
         )
         for a in articles
     ]

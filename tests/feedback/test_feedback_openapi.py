@@ -3,6 +3,7 @@ collector never answers with a server error and its answers match what the docum
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,15 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from kbgen.feedback.app import create_app
 from kbgen.feedback.collector import CollectorSettings
+from kbgen.service.testing import build_answer_index
 
 # Built at import: schemathesis parametrizes from a schema object, and its fixture-based
 # loader does not work with this pytest version.
 _work = Path(tempfile.mkdtemp(prefix="kbgen-openapi-"))
 write_manifest(_work / "site")
+# The answer routes (kbgen/service/answers.py) answer from a search index: give them one.
+os.environ["KBGEN_SEARCH_INDEX"] = str(build_answer_index(_work / "search_index"))
+os.environ["KBGEN_ANSWER_RATE"] = "0"
 _app = create_app(
     CollectorSettings(db_url=f"sqlite:///{_work / 'feedback.sqlite3'}", site_dir=_work / "site")
 )

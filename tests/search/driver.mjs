@@ -4,6 +4,7 @@
 //   node driver.mjs call    <export dir> <requests.json>  → results of complete/suggest calls
 //   node driver.mjs split   <requests.json>               → [[parts], ...] for [{word, known}]
 //   node driver.mjs query   <export dir> <requests.json>  → [{corrected, hits: [[id, score]]}]
+//   node driver.mjs answer  <passage export> <requests.json> → [{confidence, shown, passages}]
 // Requests come from a file because queries may hold any character.
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -42,7 +43,11 @@ if (cmd === "analyze") {
   out = [];
   for (const r of reqs) {
     try {
-      if (cmd === "query") {
+      if (cmd === "answer") {
+        const a = await search.answer(r.query, r.opts || {});
+        const all = a.best ? [a.best, ...a.alternatives] : [];
+        out.push({ confidence: a.confidence, shown: a.shown, passages: all.map((h) => [h.id, h.score, h.html ?? null]) });
+      } else if (cmd === "query") {
         const res = await search.query(r.query, r.opts || {});
         out.push({ corrected: res.corrected, hits: res.results.map((h) => [h.id, h.score]) });
       } else if (cmd === "search") {
