@@ -45,7 +45,7 @@ export function safeFragment(html, resolve) {
 }
 
 /**
- * answers({ root, lang, votesUrl, texts }) → { find(q), card(answer, { compact }) }.
+ * answers({ root, lang, votesUrl, texts }) → { find(q), card(answer, { compact }), candidates(q) }.
  * `find` resolves to null when there is no passage export or no confident answer.
  */
 export function answers({ root, lang, votesUrl, texts: t }) {
@@ -62,6 +62,16 @@ export function answers({ root, lang, votesUrl, texts: t }) {
       return a.shown && a.best ? a : null;
     } catch {
       return null; // no passage export (older build) or offline: results only
+    }
+  }
+
+  /** The best passage and its alternatives, however sure (the assistant asks back). */
+  async function candidates(q) {
+    try {
+      const a = await client.answer(q, { lang });
+      return a.best ? [a.best, ...a.alternatives] : [];
+    } catch {
+      return [];
     }
   }
 
@@ -98,5 +108,5 @@ export function answers({ root, lang, votesUrl, texts: t }) {
       feedback);
   }
 
-  return { find, card };
+  return { find, card, candidates };
 }

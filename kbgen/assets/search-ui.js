@@ -40,6 +40,16 @@ function marked(text, ranges) {
   return frag;
 }
 
+// The answer assistant: the launcher shows once scripts run; assistant.js loads on first use.
+for (const launcher of document.querySelectorAll("[data-kba]")) {
+  launcher.hidden = false;
+  launcher.setAttribute("aria-haspopup", "dialog");
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.addEventListener("click", () => {
+    import("./assistant.js").then((m) => m.open(launcher)).catch(() => {});
+  });
+}
+
 if (host) {
   // base_url is "." or ".." on pages, "/" on the 404 page (served at any path).
   const base = host.dataset.base || ".";

@@ -242,13 +242,14 @@ export function fnv1a32(text) {
   return h;
 }
 
-/** Confidence of an answer (mirror of kbgen.search.answers.confidence): coverage × margin. */
+/** Confidence of an answer (mirror of kbgen.search.answers.confidence):
+ *  coverage × margin to the best other article × min(1, searched words / 3). */
 export function confidenceOf(results) {
   if (!results.length || results[0].score <= 0) return 0;
   const best = results[0].score, article = (id) => id.split("#")[0];
   const rival = results.slice(1).find((r) => article(r.id) !== article(results[0].id));
   const margin = rival ? (best - rival.score) / best : 1;
-  return results[0].coverage * margin;
+  return results[0].coverage * margin * Math.min(1, results[0].groups / 3);
 }
 
 // ---- the client ----
@@ -412,7 +413,7 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
       for (const [d, v] of await postings(lang, meta, pair)) if (scores.has(d)) scores.set(d, scores.get(d) + v);
     }
     const n = p.groups.length;
-    let docs = [...scores].map(([doc, score]) => ({ lang, doc, score: m.mode === "coord" ? score * (matched.get(doc) / n) : score, matched: matched.get(doc), coverage: matched.get(doc) / n }));
+    let docs = [...scores].map(([doc, score]) => ({ lang, doc, score: m.mode === "coord" ? score * (matched.get(doc) / n) : score, matched: matched.get(doc), coverage: matched.get(doc) / n, groups: n }));
     if (m.mode === "and") { const all = docs.filter((d) => d.matched === n); if (all.length) docs = all; }
     return docs;
   }
@@ -466,7 +467,7 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
       const sn = snippet(r[6], terms, d.lang, meta.stopSet);
       return {
         id: r[0], lang: d.lang, title: r[1], url: r[2], category: r[3], categorySlug: r[4], section: r[5],
-        score: d.score, coverage: d.coverage, snippet: sn.text, marks: sn.marks, titleMarks: highlight(r[1], terms, d.lang, meta.stopSet),
+        score: d.score, coverage: d.coverage, groups: d.groups, snippet: sn.text, marks: sn.marks, titleMarks: highlight(r[1], terms, d.lang, meta.stopSet),
         ...(r.length > 7 ? { html: r[7] } : {}),
       };
     }));

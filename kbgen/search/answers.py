@@ -6,12 +6,13 @@ Passages (kbgen/search/passages.py) are indexed as documents of their own in
 
 Confidence (mirrored by ``answerOf`` in search.js, the same float64 operations):
 
-    confidence = coverage × (s1 − s2) / s1
+    confidence = coverage × (s1 − s2) / s1 × min(1, words / 3)
 
 ``s1`` is the best passage's score, ``s2`` the score of the best passage of *another* article
 among the first :data:`CANDIDATES` (none: margin 1) — sections of the same article do not
 compete, they are alternatives. ``coverage`` is the share of the question's word groups the
-best passage matches. A passage that covers the whole question and clearly beats every other
+best passage matches, ``words`` the number of searched word groups: "Hilfe" or "Rechnung" is a
+keyword, not a question, and gets no instant answer on its own. A passage that covers the whole question and clearly beats every other
 article scores near 1; one that matches half the words, or ties with another article, low.
 An answer is shown when the confidence reaches :data:`DEFAULT_THRESHOLD` (see
 ``bench/answers.py`` and docs/answers.md for coverage and precision per threshold).
@@ -29,6 +30,7 @@ PASSAGES_DIR = "passages"
 DEFAULT_THRESHOLD = 0.3
 ALTERNATIVES = 2
 CANDIDATES = 10  # passages ranked to find the runner-up article
+QUESTION_WORDS = 3  # an answer needs a question: fewer searched words lower the confidence
 
 
 def passage_settings(settings: SearchSettings) -> SearchSettings:
@@ -69,7 +71,8 @@ def confidence(hits: list[Hit]) -> float:
     article = hits[0].id.partition("#")[0]
     rival = next((h for h in hits[1:] if h.id.partition("#")[0] != article), None)
     margin = (best - rival.score) / best if rival is not None else 1.0
-    return hits[0].coverage * margin
+    specific = min(1.0, hits[0].groups / QUESTION_WORDS)
+    return hits[0].coverage * margin * specific
 
 
 @dataclass

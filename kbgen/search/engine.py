@@ -452,10 +452,10 @@ class Engine:
             total = len(plan.groups)
             for doc, score, matched in rank(plan.groups, postings, mode, plan.pairs):
                 coverage = matched / total
-                ranked.append(((-score, code, index.ids[doc]), code, doc, score, coverage))
+                ranked.append(((-score, code, index.ids[doc]), code, doc, score, coverage, total))
         ranked.sort(key=lambda item: item[0])
         result.total = len(ranked)
-        for _, code, doc, score, coverage in ranked:
+        for _, code, doc, score, coverage, groups in ranked:
             stored = self.langs[code].searcher.stored_fields(doc)
             if category and stored.get("category_slug") != category:
                 continue
@@ -469,6 +469,7 @@ class Engine:
                     category=stored.get("category", ""),
                     category_slug=stored.get("category_slug", ""),
                     coverage=coverage,
+                    groups=groups,
                 )
             )
             if limit is not None and len(result.hits) >= limit:

@@ -158,6 +158,7 @@ class Hit:
     category: str = ""
     category_slug: str = ""
     coverage: float = 1.0  # share of the query's word groups the document matches
+    groups: int = 0  # word groups the query was searched with (in the hit's language)
 
     def as_json(self) -> dict[str, object]:
         return {

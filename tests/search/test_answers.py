@@ -89,8 +89,8 @@ def test_passage_links_work_outside_the_article() -> None:
 
 
 def test_confidence_is_coverage_times_margin() -> None:
-    def hit(id: str, score: float, coverage: float = 1.0) -> Hit:
-        return Hit(id=id, lang="de", title="", url="", score=score, coverage=coverage)
+    def hit(id: str, score: float, coverage: float = 1.0, groups: int = 3) -> Hit:
+        return Hit(id=id, lang="de", title="", url="", score=score, coverage=coverage, groups=groups)
 
     assert confidence([]) == 0.0
     assert confidence([hit("a#", 4.0)]) == 1.0
@@ -98,6 +98,8 @@ def test_confidence_is_coverage_times_margin() -> None:
     assert confidence([hit("a#", 4.0, 0.5), hit("b#x", 1.0)]) == 0.375
     # another section of the same article is an alternative, not a rival
     assert confidence([hit("a#", 4.0), hit("a#x", 3.9), hit("b#", 1.0)]) == 0.75
+    # one or two searched words are a keyword, not a question
+    assert confidence([hit("a#", 4.0, groups=1)]) == 1 / 3
 
 
 def shop_docs() -> list[SearchDoc]:
