@@ -12,8 +12,9 @@ Confidence (mirrored by ``answerOf`` in search.js, the same float64 operations):
 among the first :data:`CANDIDATES` (none: margin 1) — sections of the same article do not
 compete, they are alternatives. ``coverage`` is the share of the question's word groups the
 best passage matches, ``words`` the number of searched word groups: "Hilfe" or "Rechnung" is a
-keyword, not a question, and gets no instant answer on its own. A passage that covers the whole question and clearly beats every other
-article scores near 1; one that matches half the words, or ties with another article, low.
+keyword, not a question, and gets no instant answer on its own. A passage that covers the
+whole question and clearly beats every other article scores near 1; one that matches half the
+words, or ties with another article, low.
 An answer is shown when the confidence reaches :data:`DEFAULT_THRESHOLD` (see
 ``bench/answers.py`` and docs/answers.md for coverage and precision per threshold).
 """

@@ -90,7 +90,9 @@ def test_passage_links_work_outside_the_article() -> None:
 
 def test_confidence_is_coverage_times_margin() -> None:
     def hit(id: str, score: float, coverage: float = 1.0, groups: int = 3) -> Hit:
-        return Hit(id=id, lang="de", title="", url="", score=score, coverage=coverage, groups=groups)
+        return Hit(
+            id=id, lang="de", title="", url="", score=score, coverage=coverage, groups=groups
+        )  # noqa: E501
 
     assert confidence([]) == 0.0
     assert confidence([hit("a#", 4.0)]) == 1.0
