@@ -34,7 +34,7 @@ export function open(launcher) {
     el("button", { class: "kba__send", type: "submit", text: t.searchAssistantSend }));
   const close = el("button", { class: "kba__close", type: "button", "aria-label": t.searchAssistantClose, text: "×" });
   const panel = el("section", { class: "kba", role: "dialog", "aria-modal": "false", "aria-labelledby": "kba-title" },
-    el("header", { class: "kba__head" }, el("h2", { class: "kba__title", id: "kba-title", text: t.searchAssistantTitle }), close),
+    el("div", { class: "kba__head" }, el("h2", { class: "kba__title", id: "kba-title", text: t.searchAssistantTitle }), close),
     log, form);
   document.body.append(panel);
 
