@@ -6,9 +6,9 @@ share of questions that get an answer (coverage) and the share of those answers 
 from a judged article (precision), per language.
 
 Latency: the 2,460 articles of ``shared/corpora/ms-officedocs-support-en`` split into passages
-by kbgen's splitter, indexed, and 2,000 seeded questions (title words) answered in one process
-— through the answer service's ASGI app (``GET /api/answer``) when FastAPI is installed, and
-directly with :class:`kbgen.search.answers.Answerer`. Prints p50/p99 and answers per second.
+by kbgen's splitter, indexed, and 2,000 seeded questions (title words) answered directly with
+:class:`kbgen.search.answers.Answerer` and over HTTP by the answer routes in a uvicorn process
+(one client, then 8 concurrent ones). Prints p50/p99 and answers per second.
 
     .venv/bin/python bench/answers.py [--skip-latency] [--questions 2000]
 """
@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import random
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -137,24 +139,67 @@ def latency(count: int) -> None:
             answerer.answer(q, "en")
             times.append(time.perf_counter() - t)
         report("Answerer.answer (in process)", times, time.perf_counter() - begin)
-    try:
-        from fastapi.testclient import TestClient
+    served(work, questions, report)
 
-        from kbgen.service.answers import answers_app
+
+SERVER = """
+import sys, uvicorn
+from kbgen.service.answers import answers_app
+uvicorn.run(answers_app(sys.argv[1], rate_per_minute=0), host="127.0.0.1", port=int(sys.argv[2]),
+            log_level="warning", access_log=False)
+"""
+
+
+def served(work: Path, questions: list[str], report) -> None:
+    """The answer routes in a uvicorn process (one worker, as the collector runs), asked over
+    HTTP with keep-alive: by one client (latency) and by 8 at once (answers per second)."""
+    try:
+        import asyncio
+
+        import httpx
     except ImportError as exc:
         print(f"  service: not measured ({exc})")
         return
-    with TestClient(answers_app(work, rate_per_minute=0)) as client:
-        for q in questions[:50]:
-            client.get("/api/answer", params={"q": q, "lang": "en"})
-        times = []
-        begin = time.perf_counter()
-        for q in questions:
-            t = time.perf_counter()
-            response = client.get("/api/answer", params={"q": q, "lang": "en"})
-            times.append(time.perf_counter() - t)
-            assert response.status_code == 200, response.text
-        report("GET /api/answer (ASGI)", times, time.perf_counter() - begin)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(work), str(port)])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(base + "/api/answer", params={"q": "x", "lang": "en"}, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+
+        async def run(clients: int) -> tuple[list[float], float]:
+            times: list[float] = []
+            queue = list(questions)
+            async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+                for q in questions[:50]:
+                    await client.get("/api/answer", params={"q": q, "lang": "en"})
+
+                async def worker() -> None:
+                    while queue:
+                        q = queue.pop()
+                        t = time.perf_counter()
+                        response = await client.get("/api/answer", params={"q": q, "lang": "en"})
+                        times.append(time.perf_counter() - t)
+                        assert response.status_code == 200, response.text
+
+                begin = time.perf_counter()
+                await asyncio.gather(*(worker() for _ in range(clients)))
+                return times, time.perf_counter() - begin
+
+        # Latency: one client at a time (no queueing); throughput: 8 clients at once.
+        times, seconds = asyncio.run(run(1))
+        report("GET /api/answer (uvicorn, 1 client)", times, seconds)
+        times, seconds = asyncio.run(run(8))
+        report("GET /api/answer (uvicorn, 8 clients)", times, seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def main() -> int:

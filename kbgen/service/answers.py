@@ -193,9 +193,11 @@ def answers_router(
     answers = Answers(folder, site_url)
     key = client_key or (lambda request: request.client.host if request.client else "-")
     router = APIRouter(tags=["answers"])
+    # The routes are coroutines: an answer takes well under a millisecond of CPU, less than
+    # handing it to a worker thread and back would cost.
 
     @router.get("/api/search", response_model=SearchOut, responses=error_responses(422, 429, 503))
-    def api_search(
+    async def api_search(
         request: Request,
         q: Q,
         lang: LANG,
@@ -206,7 +208,7 @@ def answers_router(
         return answers.search(q, lang, limit)
 
     @router.get("/api/answer", response_model=AnswerOut, responses=error_responses(422, 429, 503))
-    def api_answer(request: Request, q: Q, lang: LANG) -> AnswerOut:
+    async def api_answer(request: Request, q: Q, lang: LANG) -> AnswerOut:
         """The best answer passage, its confidence, whether the site would show it, and up to
         two alternatives."""
         rate.check(key(request))
