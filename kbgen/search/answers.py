@@ -116,9 +116,7 @@ class Answerer:
 
     def __init__(self, index_dir: Path | str, settings: SearchSettings | None = None):
         base = Path(index_dir)
-        self.engine = Engine(
-            base / PASSAGES_DIR, passage_settings(settings) if settings else None
-        )
+        self.engine = Engine(base / PASSAGES_DIR, passage_settings(settings) if settings else None)
 
     def __enter__(self) -> Answerer:
         return self

@@ -107,6 +107,7 @@ class Answers:
         self.site_url = site_url
         self.lock = threading.Lock()  # Whoosh searchers are not shared across threads
         self._opened: tuple[float, Engine, Answerer | None] | None = None
+        self._checked = 0.0
 
     def _stamp(self) -> float:
         stamps = [p.stat().st_mtime for p in self.index_dir.glob("*/kbgen.json")]
@@ -114,6 +115,10 @@ class Answers:
         return max(stamps, default=0.0)
 
     def _indexes(self) -> tuple[Engine, Answerer | None]:
+        now = time.monotonic()
+        if self._opened is not None and now - self._checked < 1.0:
+            return self._opened[1], self._opened[2]  # a new build is noticed within a second
+        self._checked = now
         stamp = self._stamp()
         if self._opened is None or self._opened[0] != stamp:
             if self._opened is not None:
