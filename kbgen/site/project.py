@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -235,7 +236,9 @@ def passage_maker(config: MkDocsConfig) -> Callable[[Any], list[Passage]]:
         for part in sections(article.body, article.title, article.lang, slugify):
             html = clean(md.reset().convert(part.markdown))
             html = site_links(html, str(article.path), article.url)
-            out.append(Passage(part.anchor, part.heading, plain_text(part.markdown), html))
+            # plain_text turns **x**. into "x ."; the answer text is read by people (e-mail)
+            text = re.sub(r"\s+([.,;:!?])", r"\1", plain_text(part.markdown))
+            out.append(Passage(part.anchor, part.heading, text, html))
         return out
 
     return make

@@ -200,3 +200,38 @@ def test_browser_answers_every_dev_question_like_python(tmp_path: Path) -> None:
     assert sum(e["shown"] for e in expected) > len(requests) // 5  # answers are shown at all
     mismatches = [(r, e, g) for r, e, g in zip(requests, expected, got, strict=True) if e != g]
     assert not mismatches, mismatches[:2]
+
+
+def test_build_exports_safe_passages_beside_the_articles(make_project, kbgen) -> None:
+    body = (
+        "Pakete kommen in **2–4 Werktagen**. <script>alert(1)</script>\n\n"
+        "## Kann ich die Lieferung verschieben?\n\n"
+        '- Ja, bis zum Versand: <a href="javascript:alert(1)" onclick="x()">hier</a>\n'
+        "- Siehe [Versandkosten](kosten.md#express)\n"
+    )
+    front = "---\ntitle: Wie lange dauert die Lieferung?\n---\n\n"
+    project = make_project(
+        {
+            "versand/lieferzeit.md": front + body,
+            "versand/kosten.md": "---\ntitle: Was kostet der Versand?\n---\n\n4,95 €.\n",
+        },
+        search={"enabled": True},
+    )
+    result = kbgen("build", cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    out = project.root / "site" / "assets" / "kbgen" / "search" / "passages"
+    manifest = json.loads((out / "manifest.json").read_text())
+    folder = out / manifest["langs"]["de"]["dir"]
+    records = [r for f in sorted(folder.glob("d*.json")) for r in json.loads(f.read_text())]
+    by_id = {r[0]: r for r in records}
+    assert set(by_id) == {
+        "versand-lieferzeit#",
+        "versand-lieferzeit#kann-ich-die-lieferung-verschieben",
+        "versand-kosten#",
+    }
+    lead = by_id["versand-lieferzeit#"][7]
+    assert "<strong>2–4 Werktagen</strong>" in lead and "<script" not in lead
+    section = by_id["versand-lieferzeit#kann-ich-die-lieferung-verschieben"]
+    assert section[2] == "versand/lieferzeit/#kann-ich-die-lieferung-verschieben"
+    assert "<li>" in section[7] and "javascript:" not in section[7] and "onclick" not in section[7]
+    assert 'href="versand/kosten/#express"' in section[7]
