@@ -16,8 +16,8 @@ from test_parity import demo_docs
 from kbgen.search import Engine, SearchDoc, SearchSettings, export_static, update_index
 from kbgen.search.analysis import fold, split_compound, tokenize
 from kbgen.search.command import search_command
-from kbgen.search.vocabulary import edit_distance
 from kbgen.search.indexer import split_vocabulary
+from kbgen.search.vocabulary import edit_distance
 
 
 def doc(id: str, title: str, body: str = "", lang: str = "de", **kw) -> SearchDoc:
