@@ -291,4 +291,4 @@ def build_analytics(store: Store, *, today: dt.date, since: dt.date | None) -> A
     )
     with store.reading() as conn:
         result = conn.execution_options(stream_results=True, yield_per=20_000).execute(stmt)
-        return analyse(result.tuples(), today=today, since=since)
+        return analyse(result, today=today, since=since)
