@@ -57,6 +57,12 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "ms-officedocs-support-en"
 KBGEN_EXCLUDE = ["includes", "*/includes"]  # DocFX snippet folders, not articles
 STOCK_EXCLUDE = "includes/\n"  # gitignore-style: any folder named includes
 
+MS_FRONT_MATTER = (
+    "author", "manager", "audience", "appliesto", "editor", "keyword", "date", "ROBOTS",
+    "search.appverid", "f1.keywords", "f1_keywords", "adobe-target", "ms.topic", "ms.author",
+    "ms.custom", "ms.date", "ms.reviewer", "ms.assetid", "ms.collection", "ms.service",
+    "ms.editor",
+)  # fmt: skip
 SPEED_TARGET = 6.0  # kbgen at least this many times faster than stock (wall time)
 PAGE_TARGET_KB = 30  # every kbgen article page at most this many KB
 
@@ -69,6 +75,8 @@ def kbgen_config(repo_config: Path, corpus: Path, tmp: Path, *, search: bool) ->
     config, options = project_config(repo_config, corpus, tmp / "site")  # --articles too
     options["language"] = "en"
     options["exclude"] = list(KBGEN_EXCLUDE)
+    # Microsoft Docs metadata, declared so the build reports only real problems.
+    options["extra_front_matter"] = list(MS_FRONT_MATTER)
     search_options = options.get("search") if isinstance(options.get("search"), dict) else {}
     search_options["index_dir"] = str(tmp / "index")
     if not search:

@@ -12,7 +12,21 @@ import yaml
 class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """libyaml's safe loader (~10x faster; thousands of articles are parsed every build) that
     keeps dates as text, so an impossible date like 2026-02-30 becomes a located field error
-    instead of an exception inside YAML."""
+    instead of an exception inside YAML, and notes keys given twice in one mapping (YAML
+    itself silently keeps the last)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = getattr(key_node, "value", None)
+            if not isinstance(key, str):
+                continue
+            line = key_node.start_mark.line
+            if key in seen:
+                self.duplicates = [*getattr(self, "duplicates", []), (key, seen[key], line)]
+            else:
+                seen[key] = line
+        return super().construct_mapping(node, deep)
 
 
 Loader.add_constructor(
@@ -38,6 +52,8 @@ class Source:
     body: str
     body_line: int  # 1-based line of the body's first line
     key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key → its line
+    #: Keys given twice: (key, line of the first, line of the repeat), 1-based file lines.
+    duplicates: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def decode(data: bytes) -> str:
@@ -72,14 +88,25 @@ def split(text: str) -> Source:
             "add a line '---' after the last front-matter key",
         )
     raw = "\n".join(lines[1:index])
-    meta = _load_yaml(raw)
+    meta, duplicates = _load_yaml(raw)
     body = "\n".join(lines[index + 1 :])
-    return Source(meta, body, index + 2, _key_lines(lines[1:index]))
+    # +2: 1-based, and the opening '---'
+    repeated = [(key, first + 2, again + 2) for key, first, again in duplicates]
+    return Source(meta, body, index + 2, _key_lines(lines[1:index]), repeated)
 
 
-def _load_yaml(raw: str) -> dict[str, Any]:
+def _load_yaml(raw: str) -> tuple[dict[str, Any], list[tuple[str, int, int]]]:
+    duplicates: list[tuple[str, int, int]] = []
     try:
-        meta = yaml.load(raw, Loader=LOADER) if raw.strip() else {}
+        if raw.strip():
+            loader = LOADER(raw)
+            try:
+                meta = loader.get_single_data()
+                duplicates = getattr(loader, "duplicates", [])
+            finally:
+                loader.dispose()
+        else:
+            meta = {}
     except yaml.YAMLError as exc:
         # An unclosed quote or bracket is reported at the end of the text; where it began
         # helps more. Other errors (a tab, a stray colon) are where YAML saw the problem.
@@ -104,7 +131,7 @@ def _load_yaml(raw: str) -> dict[str, Any]:
             2,
             "write one 'key: value' per line between the '---' lines",
         )
-    return {str(key): value for key, value in meta.items()}
+    return {str(key): value for key, value in meta.items()}, duplicates
 
 
 def _key_lines(lines: list[str]) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import logging
 import os
@@ -11,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from kbgen.articles.frontmatter import LOADER, SourceError, decode, first_h1, split
+from kbgen.articles.body import MAX_NESTING, remove_control_characters, too_deep
+from kbgen.articles.frontmatter import LOADER, Source, SourceError, decode, first_h1, split
 from kbgen.articles.model import Article, Folder, default_id
 from kbgen.articles.problems import Problems
 from kbgen.articles.schema import (
@@ -35,6 +37,8 @@ class LoadOptions:
     default_lang: str = "de"
     max_file_bytes: int = 512 * 1024
     exclude: tuple[str, ...] = ()  # glob patterns on paths relative to the articles folder
+    #: Front-matter keys beyond kbgen's own that are expected (imported metadata): kept silently.
+    extra_front_matter: tuple[str, ...] = ()
 
 
 @dataclass
@@ -153,6 +157,48 @@ def _load_folder(catalog: Catalog, path: Path, slug: str) -> Folder:
     return folder
 
 
+def _unknown_key(problems: Problems, where: str, source: Source, key: str) -> None:
+    close = difflib.get_close_matches(key, ARTICLE_FIELD_NAMES, n=1, cutoff=0.6)
+    if close:
+        message = f"unknown front-matter key '{key}': did you mean '{close[0]}'?"
+        hint = f"write '{close[0]}:'"
+    else:
+        message = f"unknown front-matter key '{key}' (kept, not used)"
+        hint = ""
+    extra = "declare expected extra keys in mkdocs.yml: plugins: kbgen: extra_front_matter"
+    problems.warning(
+        where, source.key_lines.get(key, 1), message, f"{hint}, or {extra}" if hint else extra
+    )
+
+
+def _checked_body(
+    problems: Problems, where: str, body: str, body_line: int, ok: bool
+) -> tuple[str, bool]:
+    """The body as it can be rendered: control characters removed (a warning), nesting the
+    renderer cannot take found (an error, so check and build stop alike)."""
+    removed = remove_control_characters(body)
+    if removed is not None:
+        problems.warning(
+            where,
+            body_line + removed.first_line - 1,
+            f"{removed.count} control character(s) in the text ({', '.join(removed.names)}); "
+            "removed from the page",
+            "delete them in your editor; most show them as nothing or as a box",
+        )
+        body = removed.cleaned
+    deep = too_deep(body)
+    if deep is not None:
+        line, what = deep
+        problems.error(
+            where,
+            body_line + line - 1,
+            f"the page cannot be rendered: {what} (at most {MAX_NESTING})",
+            "flatten the lists or quotes; split the text into several shorter ones",
+        )
+        ok = False
+    return body, ok
+
+
 def _title_from_name(name: str) -> str:
     return name.replace("-", " ").replace("_", " ").strip().capitalize() or name
 
@@ -163,8 +209,12 @@ def _load_intro(catalog: Catalog, path: Path, rel: PurePosixPath, slug: str) -> 
     except SourceError as exc:
         catalog.problems.error(catalog.where(rel), exc.line, str(exc), exc.hint)
         return
-    heading = first_h1(source.body)
-    body = source.body
+    body, ok = _checked_body(
+        catalog.problems, catalog.where(rel), source.body, source.body_line, True
+    )
+    if not ok:
+        return
+    heading = first_h1(body)
     if heading is not None:
         lines = body.split("\n")
         body = "\n".join(lines[heading[1] + 1 :])
@@ -231,13 +281,18 @@ def _load_article(
     for key in source.meta:
         if key not in ARTICLE_FIELD_NAMES:
             extra[key] = source.meta[key]
-            problems.info(
-                where,
-                source.key_lines.get(key, 1),
-                f"unknown front-matter key '{key}' (kept, not used)",
-            )
+            if key not in options.extra_front_matter:
+                _unknown_key(problems, where, source, key)
+    for key, first, again in source.duplicates:
+        problems.warning(
+            where,
+            again,
+            f"front-matter key '{key}' is given twice (lines {first} and {again}); "
+            "the last value is used",
+            "delete one of them",
+        )
 
-    body = source.body
+    body, ok = _checked_body(problems, where, source.body, source.body_line, ok)
     title_from_h1 = False
     heading = first_h1(body)
     if heading is not None:

@@ -50,8 +50,9 @@ function contactLink(strings) {
 }
 
 function setup(root) {
-  const { collector, article, lang, rev } = root.dataset;
-  if (!collector) return; // mailto: links need no script
+  // Endpoints come from the page (kbgen/feedback/contract.py via the partial), not a copy here.
+  const { collector, article, lang, rev, votesPath, followupsPath } = root.dataset;
+  if (!collector || !votesPath || !followupsPath) return; // mailto: links need no script
   const strings = JSON.parse(root.querySelector(".kbgen-feedback__strings")?.textContent || "{}");
   const choices = root.querySelector(".kbgen-feedback__choices");
   const status = root.querySelector(".kbgen-feedback__status");
@@ -84,7 +85,7 @@ function setup(root) {
       event.preventDefault();
       button.disabled = true;
       try {
-        await post(collector, "/api/followups", {
+        await post(collector, followupsPath, {
           token,
           reason: form.elements.reason.value,
           comment: comment.value,
@@ -113,7 +114,7 @@ function setup(root) {
     choices.setAttribute("aria-busy", "true");
     let data;
     try {
-      data = await post(collector, "/api/votes", { article, lang, rev, value });
+      data = await post(collector, votesPath, { article, lang, rev, value });
     } catch (error) {
       choices.removeAttribute("aria-busy");
       if (!error.status) {
@@ -127,6 +128,7 @@ function setup(root) {
       return;
     }
     remembered.set(key, { value, rev, at: new Date().toISOString() });
+    window.kbgenVisit && window.kbgenVisit.record("vote", { id: article, lang, value });
     choices.hidden = true;
     say(strings.thanks_yes);
     if (value === "no" && data.followup) askWhy(data.token);

@@ -151,7 +151,7 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer }) 
     for (const hit of res.results) {
       const content = [el("span", { class: "kbs__title" }, marked(hit.title, hit.titleMarks))];
       if (hit.category) content.push(el("span", { class: "kbs__meta", text: hit.category }));
-      options.push(option(options.length, content, go(hitUrl(hit))));
+      options.push(option(options.length, content, () => { window.kbgenVisit && kbgenVisit.record("result", { q, rank: res.results.indexOf(hit) + 1, id: hit.id }); go(hitUrl(hit))(); }));
     }
     if (suggestion) {
       const [before, after] = fmt(t.searchDidYouMean, { suggestion: "\u0000" }).split("\u0000");
@@ -182,6 +182,7 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer }) 
       const suggestion = res.total || res.corrected ? null : await client.suggest(q, { lang });
       if (mine !== seq) return; // a newer keystroke won
       render(q, res, suggestion, answer);
+      window.kbgenVisit && kbgenVisit.record("search", { q, results: res.total });
       if (res.total) zero.cancel(); else zero.later(q);
     } catch {
       if (mine === seq) { status.textContent = t.searchUnavailable || ""; open(false); }
@@ -312,6 +313,8 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl, findAnswer }) {
       }
       renderFilters(res);
       renderHits(res);
+      window.kbgenVisit && kbgenVisit.record("search", { q, results: total, final });
+      list.querySelectorAll("a").forEach((a, i) => a.addEventListener("click", () => window.kbgenVisit && kbgenVisit.record("result", { q, rank: i + 1, id: res.results[i].id })));
       more.hidden = res.total <= state.limit;
       empty.hidden = total > 0;
       if (total) zero.cancel(); else if (final) zero.now(q); else zero.later(q);

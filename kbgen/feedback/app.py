@@ -15,17 +15,19 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kbgen.feedback import models, pages
+from kbgen.feedback import contract, models, pages
 from kbgen.feedback.collector import TEST_CLIENT_HEADER, Collector, CollectorSettings
 from kbgen.feedback.errors import ApiError, code_for_status, error_payload, error_responses
+from kbgen.feedback.events import mount_events
 from kbgen.feedback.guard import Guard
+from kbgen.feedback.keys import SECRET_ENV
 from kbgen.feedback.manifest import ManifestSource
 from kbgen.feedback.store import Store
 from kbgen.service.answers import mount_answers
 
 log = logging.getLogger(__name__)
 
-PAGE_PATHS = {"/vote", "/followup"}
+PAGE_PATHS = {contract.VOTE_PAGE_PATH, contract.FOLLOWUP_PAGE_PATH}
 
 # Form fields mirror the JSON models' constraints (FastAPI validates them the same way).
 FArticle = Annotated[str, Form(min_length=1, max_length=100, pattern=models.ARTICLE_PATTERN)]
@@ -112,6 +114,27 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(request, 500, "internal_error", "Internal error.")
 
 
+def _log_start(collector: Collector) -> None:
+    """Say at start which browser origins may post, so a missing site_url is seen at once
+    rather than as votes that all fall back to the confirm page."""
+    origins = sorted(collector.allowed_origins())
+    if origins:
+        log.info("Accepting votes from browser origins: %s", ", ".join(origins))
+    else:
+        log.warning(
+            "No browser origin is allowed to post votes: the site's manifest has no site_url "
+            "and no --origin was given, so the widget's in-place votes are blocked by the "
+            "browser and every vote goes through the confirm page. Hint: set site_url in "
+            "mkdocs.yml and rebuild, or pass --origin."
+        )
+    if not collector.keys.shared:
+        log.info(
+            "No %s set: pseudonym and form keys are random for this process (fine for one "
+            "instance; instances sharing a database need the same secret).",
+            SECRET_ENV,
+        )
+
+
 def create_app(
     settings: CollectorSettings | None = None,
     *,
@@ -136,6 +159,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.collector = collector
+    _log_start(collector)
     _install_error_handlers(app)
     app.add_middleware(Guard, allowed_origins=collector.allowed_origins, max_body=settings.max_body)
 
@@ -157,7 +181,7 @@ def create_app(
         )
 
     @app.post(
-        "/api/votes",
+        contract.VOTES_PATH,
         status_code=201,
         response_model=models.VoteOut,
         responses=error_responses(*common_errors),
@@ -177,7 +201,7 @@ def create_app(
         return models.VoteOut(token=result.token, followup=not result.helpful)
 
     @app.post(
-        "/api/followups",
+        contract.FOLLOWUPS_PATH,
         status_code=201,
         response_model=models.Stored,
         responses=error_responses(*followup_errors),
@@ -195,7 +219,7 @@ def create_app(
         return models.Stored()
 
     @app.post(
-        "/api/zero-results",
+        contract.ZERO_RESULTS_PATH,
         status_code=201,
         response_model=models.Stored,
         responses=error_responses(*common_errors),
@@ -213,7 +237,7 @@ def create_app(
         return models.Stored()
 
     @app.get(
-        "/vote",
+        contract.VOTE_PAGE_PATH,
         response_class=HTMLResponse,
         responses=error_responses(404, 422, html=True),
         tags=["pages"],
@@ -233,11 +257,12 @@ def create_app(
         ref = collector.article(article, lang)
         return_to = request.headers.get("referer", "")[:500]
         back = pages.back_url(collector.manifest, ref, return_to, collector.allowed_origins())
-        html = pages.confirm_page(request.state.page_lang, ref, value, rev, return_to, back)
+        token = collector.form_token(_client(collector, request), ref, value)
+        html = pages.confirm_page(request.state.page_lang, ref, value, rev, return_to, back, token)
         return HTMLResponse(html, headers=pages.PAGE_HEADERS)
 
     @app.post(
-        "/vote",
+        contract.VOTE_PAGE_PATH,
         response_class=HTMLResponse,
         responses=error_responses(*common_errors, html=True),
         tags=["pages"],
@@ -247,19 +272,31 @@ def create_app(
         article: FArticle,
         lang: FLang,
         value: Annotated[str, Form(pattern="^(yes|no)$")],
+        form_token: Annotated[
+            str,
+            Form(
+                max_length=64,
+                description="The token of the confirm page (GET /vote) this form came from: "
+                "signed, bound to the client's address, valid for a limited time.",
+            ),
+        ],
         rev: FRev = "",
         return_to: FReturn = "",
         website: FHoneypot = "",
     ) -> HTMLResponse:
-        """The confirm page's form: stores the vote, then thanks (and asks why after "no")."""
+        """The confirm page's form: stores the vote, then thanks (and asks why after "no").
+        Refused with 403 without a valid token from the confirm page (any origin, even
+        ``Origin: null``, could post a form otherwise)."""
         request.state.page_lang = pages.page_lang(lang)
+        client = _client(collector, request)
+        collector.check_form_token(form_token, client, article, lang, value)
         result = await collector.vote(
             article_id=article,
             lang=lang,
             revision=rev,
             value=value,
             channel="form",
-            client=_client(collector, request),
+            client=client,
             honeypot=website,
         )
         back = pages.back_url(
@@ -271,7 +308,7 @@ def create_app(
         return HTMLResponse(html, headers=pages.PAGE_HEADERS)
 
     @app.post(
-        "/followup",
+        contract.FOLLOWUP_PAGE_PATH,
         response_class=HTMLResponse,
         responses=error_responses(*followup_errors, html=True),
         tags=["pages"],
@@ -282,7 +319,15 @@ def create_app(
         reason: Annotated[models.Reason, Form()],
         lang: FLang,
         article: Annotated[str, Form(max_length=100)] = "",
-        comment: Annotated[str, Form(max_length=models.COMMENT_MAX * 2)] = "",
+        comment: Annotated[
+            str,
+            Form(
+                max_length=models.COMMENT_MAX * 2,
+                description=f"Up to {models.COMMENT_MAX} characters as a textarea counts them: "
+                "browsers count a line break as one character but send it as CRLF, so up to "
+                f"{models.COMMENT_MAX * 2} are accepted as sent. Stored with LF line breaks.",
+            ),
+        ] = "",
         return_to: FReturn = "",
         website: FHoneypot = "",
     ) -> HTMLResponse:
@@ -290,8 +335,9 @@ def create_app(
         try:
             # Browsers count a line break as one character against maxlength but submit it
             # as CRLF.
-            comment = comment.replace("\r\n", "\n")
-            body = models.FollowupIn(token=token, reason=reason, comment=comment, website=website)
+            body = models.FormFollowupIn(
+                token=token, reason=reason, comment=comment, website=website
+            )
         except ValueError as exc:  # pydantic's ValidationError: same answer as the JSON API
             raise RequestValidationError(getattr(exc, "errors", list)()) from None
         await collector.run(
@@ -309,5 +355,6 @@ def create_app(
             pages.followup_thanks_page(request.state.page_lang, back), headers=pages.PAGE_HEADERS
         )
 
+    mount_events(app, collector)
     mount_answers(app, collector)  # GET /api/search and /api/answer (kbgen/service)
     return app

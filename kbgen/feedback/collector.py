@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 import anyio
 
 from kbgen.feedback.errors import ApiError, RateLimited
+from kbgen.feedback.event_store import EventSettings
+from kbgen.feedback.keys import FormTokens, Keys
 from kbgen.feedback.manifest import ArticleRef, Manifest, ManifestSource, origin_of
 from kbgen.feedback.privacy import ClientHasher, redact_query
 from kbgen.feedback.store import DEFAULT_DB_URL, NewVote, OverLimit, Store
@@ -44,9 +46,16 @@ class CollectorSettings:
     max_body: int = 8192
     #: How long after a "no" vote its follow-up is accepted.
     followup_window: dt.timedelta = field(default_factory=lambda: dt.timedelta(hours=24))
+    #: Keys the client pseudonyms and signs the no-JS form (kbgen.feedback.keys); empty: a
+    #: random key per process. Collector instances sharing a database need the same secret.
+    secret: str = ""
+    #: How long the no-JS confirm page's form stays valid.
+    form_token_ttl: dt.timedelta = field(default_factory=lambda: dt.timedelta(hours=2))
     #: Test mode only: identify clients by the X-Kbgen-Test-Client header instead of their
     #: address, so a load test can simulate many clients. Never enable in production.
     test_client_header: bool = False
+    #: Visit events for the self-service report (docs/analytics.md).
+    events: EventSettings = field(default_factory=EventSettings)
 
 
 def _utcnow() -> dt.datetime:
@@ -81,7 +90,9 @@ class Collector:
         self.store = store
         self.manifests = manifests
         self.clock = clock
-        self._hasher = ClientHasher(store)
+        self.keys = Keys(settings.secret)
+        self.form_tokens = FormTokens(self.keys, settings.form_token_ttl)
+        self._hasher = ClientHasher(store, self.keys)
         self._writer = VoteWriter(store)
         # (day, pseudonym, scope) known to be over the limit: answered without a database
         # write, so a flood from one client costs little.
@@ -108,6 +119,25 @@ class Collector:
         if self.manifest.origin:
             origins.add(self.manifest.origin)
         return origins
+
+    def form_token(self, client: str, ref: ArticleRef, value: str) -> str:
+        """The token the confirm page's form carries (see :class:`FormTokens`)."""
+        return self.form_tokens.issue(self.clock(), client, ref.id, ref.lang, value)
+
+    def check_form_token(
+        self, token: str, client: str, article_id: str, lang: str, value: str
+    ) -> None:
+        problem = self.form_tokens.check(token, self.clock(), client, article_id, lang, value)
+        if problem == "expired":
+            raise ApiError(
+                403, "form_expired", "The confirm page has expired; open the vote link again."
+            )
+        if problem:
+            raise ApiError(
+                403,
+                "form_token_invalid",
+                "This vote did not come from the collector's confirm page for this client.",
+            )
 
     def article(self, article_id: str, lang: str) -> ArticleRef:
         ref = self.manifest.get(article_id, lang)
@@ -201,7 +231,9 @@ class Collector:
             raise ApiError(*errors[outcome])
 
     def zero_result(self, *, query: str, lang: str, client: str, honeypot: str = "") -> None:
-        if honeypot:
+        if honeypot or not query:
+            # An empty query (nothing left after removing control characters) is accepted,
+            # as the API document says, but there is nothing to record.
             return
         if lang not in {ref.lang for ref in self.manifest.articles.values()}:
             raise ApiError(404, "unknown_language", f"This site has no language {lang!r}.")

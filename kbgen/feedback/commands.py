@@ -9,11 +9,14 @@ from pathlib import Path
 
 import click
 
+from kbgen.feedback.analytics_render import CSV_TABLES
 from kbgen.feedback.collector import CollectorSettings
 from kbgen.feedback.errors import FeedbackError
+from kbgen.feedback.event_store import EventSettings
 from kbgen.feedback.manifest import load_manifest
 from kbgen.feedback.report_render import FORMATS
 from kbgen.feedback.store import DEFAULT_DB_URL
+from kbgen.settings import project_settings
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,16 @@ db_option = click.option(
 )
 
 
+retention_option = click.option(
+    "--retention-days",
+    default=90,
+    show_default=True,
+    envvar="KBGEN_EVENTS_RETENTION_DAYS",
+    type=click.IntRange(1),
+    help="Keep visit events this many days (env KBGEN_EVENTS_RETENTION_DAYS).",
+)
+
+
 @click.group("feedback")
 def feedback_group() -> None:
     """Collect "Was this helpful?" votes and report on them."""
@@ -36,12 +49,19 @@ def feedback_group() -> None:
 @feedback_group.command("serve")
 @db_option
 @click.option(
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The project's configuration: the collector serves the site it builds (site_dir).",
+)
+@click.option(
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default="site",
-    show_default=True,
-    help="The built site (its assets/kbgen/articles.json lists "
-    "the articles votes are accepted for).",
+    default=None,
+    help="The built site (its assets/kbgen/articles.json lists the articles votes are "
+    "accepted for); default: the configured site_dir, else 'site'.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8750, show_default=True, type=click.IntRange(0, 65535))
@@ -61,6 +81,15 @@ def feedback_group() -> None:
     help="Votes per article, language, client and UTC day.",
 )
 @click.option(
+    "--secret",
+    envvar="KBGEN_FEEDBACK_SECRET",
+    default="",
+    show_default=False,
+    help="Secret (16+ characters) keying the daily client pseudonyms and the no-JS form "
+    "tokens; kept outside the database. Needed by every instance when several share one "
+    "database (env KBGEN_FEEDBACK_SECRET; default: random per process).",
+)
+@click.option(
     "--forwarded-allow-ips",
     default="127.0.0.1",
     show_default=True,
@@ -74,6 +103,14 @@ def feedback_group() -> None:
     "header instead of their address (anyone could then dodge the rate limit).",
 )
 @click.option(
+    "--event-limit",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Visit events per client and UTC day (POST /api/events).",
+)
+@retention_option
+@click.option(
     "--log-level",
     default="info",
     show_default=True,
@@ -81,13 +118,17 @@ def feedback_group() -> None:
 )
 def serve(
     db_url: str,
-    site_dir: Path,
+    config_file: Path,
+    site_dir: Path | None,
     host: str,
     port: int,
     origins: tuple[str, ...],
     vote_limit: int,
+    secret: str,
     forwarded_allow_ips: str,
     test_client_header: bool,
+    event_limit: int,
+    retention_days: int,
     log_level: str,
 ) -> None:
     """Run the feedback collector (HTTP)."""
@@ -96,12 +137,17 @@ def serve(
     from kbgen.feedback.app import create_app
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    if site_dir is None:
+        project = project_settings(config_file)
+        site_dir = project.site_dir if project else Path("site")
     settings = CollectorSettings(
         db_url=db_url,
         site_dir=site_dir,
         origins=origins,
         vote_limit=vote_limit,
+        secret=secret,
         test_client_header=test_client_header,
+        events=EventSettings(limit=event_limit, retention_days=retention_days),
     )
     app = create_app(settings)
     log.info(
@@ -140,18 +186,46 @@ def serve(
     type=click.Path(file_okay=False, path_type=Path),
     help="The built site, for article titles and URLs.",
 )
-def report(db_url: str, since: str, fmt: str, output: Path | None, site_dir: Path | None) -> None:
-    """Write the feedback report (HTML, CSV or JSON)."""
+@click.option(
+    "--search-index",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The built search index, for the article closest to each content gap "
+    "(default: ./search_index when it exists).",
+)
+@click.option(
+    "--table",
+    type=click.Choice(CSV_TABLES),
+    default="articles",
+    show_default=True,
+    help="Which table --format csv writes.",
+)
+def report(
+    db_url: str,
+    since: str,
+    fmt: str,
+    output: Path | None,
+    site_dir: Path | None,
+    search_index: Path | None,
+    table: str,
+) -> None:
+    """Write the feedback and self-service report (HTML, CSV or JSON)."""
     from kbgen.feedback.report import build_report, parse_since
     from kbgen.feedback.report_render import render
+    from kbgen.feedback.self_service import build_self_service
     from kbgen.feedback.store import Store
 
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     first_day = parse_since(since, now.date())
     manifest = load_manifest(site_dir) if site_dir else None
+    if search_index is None and Path("search_index").is_dir():
+        search_index = Path("search_index")
     store = Store(db_url)
     try:
-        text = render(build_report(store, manifest, since=first_day, now=now), fmt)
+        built = build_report(store, manifest, since=first_day, now=now)
+        built.self_service = build_self_service(
+            store, manifest, today=now.date(), since=first_day, index_dir=search_index
+        )
+        text = render(built, fmt, table)
     finally:
         store.close()
     if output is None:
@@ -162,3 +236,20 @@ def report(db_url: str, since: str, fmt: str, output: Path | None, site_dir: Pat
     except OSError as exc:
         raise FeedbackError(f"Cannot write the report to {output}: {exc}") from exc
     click.echo(f"Wrote {output}", err=True)
+
+
+@feedback_group.command("purge")
+@db_option
+@retention_option
+def purge(db_url: str, retention_days: int) -> None:
+    """Delete visit events older than the retention period (the collector also does it daily)."""
+    from kbgen.feedback.event_store import EventStore, retention_cutoff
+    from kbgen.feedback.store import Store
+
+    store = Store(db_url)
+    try:
+        first_kept = retention_cutoff(dt.datetime.now(dt.UTC).date(), retention_days)
+        deleted = EventStore(store).purge(first_kept)
+    finally:
+        store.close()
+    click.echo(f"Deleted {deleted} events from before {first_kept.isoformat()}", err=True)

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kbgen.feedback import contract
 from kbgen.feedback.errors import FeedbackError
 
 log = logging.getLogger(__name__)
 
-MANIFEST_PATH = Path("assets") / "kbgen" / "articles.json"
+MANIFEST_PATH = Path(contract.MANIFEST_PATH)
 SUPPORTED_VERSION = 1
 
 

@@ -6,11 +6,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from kbgen.feedback import contract
 from kbgen.feedback.privacy import clean_text
 
-COMMENT_MAX = 600
-QUERY_MAX = 200
-REASONS = ("outdated", "confusing", "missing", "unsolved", "other")
+COMMENT_MAX = contract.COMMENT_MAX
+QUERY_MAX = contract.QUERY_MAX
+REASONS = contract.REASONS
 
 ARTICLE_PATTERN = r"^[\w][\w.\-/]*$"
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
@@ -24,7 +25,8 @@ Revision = Field(default="", max_length=64, pattern=REVISION_PATTERN)
 Honeypot = Field(default="", max_length=200, description="Leave empty (spam trap).")
 Token = Field(min_length=16, max_length=64, pattern=TOKEN_PATTERN)
 
-Reason = Literal["outdated", "confusing", "missing", "unsolved", "other"]
+# A Literal type built from the contract, so the OpenAPI document lists the same reasons.
+Reason = Literal[contract.REASONS]  # type: ignore[valid-type]
 
 
 class _Body(BaseModel):
@@ -45,7 +47,9 @@ class VoteIn(_Body):
 
 
 class VoteOut(BaseModel):
-    token: str = Field(description="Pass to /api/followups to say why (only after 'no').")
+    token: str = Field(
+        description=f"Pass to {contract.FOLLOWUPS_PATH} to say why (only after 'no')."
+    )
     followup: bool = Field(description="Whether a follow-up is accepted for this vote.")
 
 
@@ -61,7 +65,18 @@ class FollowupIn(_Body):
         return clean_text(value, multiline=True)
 
 
+class FormFollowupIn(FollowupIn):
+    """The no-JS page's follow-up: the same, with the comment limit as sent by a browser
+    (see the ``comment`` field of ``POST /followup``)."""
+
+    comment: str = Field(default="", max_length=COMMENT_MAX * 2)
+
+
 class ZeroResultIn(_Body):
+    # Not stripped before the length check: a query of only spaces or control characters fits
+    # the document (minLength 1), so it is accepted (and ignored) rather than refused.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
     query: str = Field(min_length=1, max_length=QUERY_MAX * 2)
     lang: str = Lang
     website: str = Honeypot
@@ -69,10 +84,7 @@ class ZeroResultIn(_Body):
     @field_validator("query")
     @classmethod
     def _clean_query(cls, value: str) -> str:
-        value = clean_text(value, multiline=False)
-        if not value:
-            raise ValueError("empty after removing control characters")
-        return value[:QUERY_MAX]
+        return clean_text(value, multiline=False)[:QUERY_MAX]
 
 
 class Stored(BaseModel):

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from kbgen.feedback.contract import COMMENT_MAX, REASONS
 from kbgen.feedback.manifest import ArticleRef, Manifest, origin_of
-from kbgen.feedback.models import COMMENT_MAX, REASONS
 from kbgen.locale import available, strings
 
 _env = Environment(
@@ -67,11 +67,18 @@ def _render(name: str, lang: str, **context: Any) -> str:
 
 
 def confirm_page(
-    lang: str, ref: ArticleRef, value: str, revision: str, return_to: str, back: str
+    lang: str,
+    ref: ArticleRef,
+    value: str,
+    revision: str,
+    return_to: str,
+    back: str,
+    form_token: str,
 ) -> str:
     return _render(
         "confirm.html",
         lang,
+        form_token=form_token,
         article=ref,
         value=value,
         revision=revision,
@@ -118,5 +125,7 @@ def error_page(lang: str, code: str, status: int) -> str:
         "followup_exists": "feedback_error_followup",
         "followup_expired": "feedback_error_followup",
         "followup_not_allowed": "feedback_error_followup",
+        "form_expired": "feedback_error_form_expired",
+        "form_token_invalid": "feedback_error_form_expired",
     }.get(code, "feedback_error")
     return _render("error.html", lang, message=t[key], status=status)

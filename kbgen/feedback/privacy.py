@@ -1,9 +1,9 @@
 """What the collector does so it never keeps personal data it does not need.
 
 - A client is identified (for the daily rate limit only) by HMAC-SHA256 of its address,
-  keyed with a random salt that lives for one UTC day; the store discards old salts and the
-  counters with them, so a hash cannot be linked to an address afterwards, not even by the
-  operator. Votes themselves carry no client identifier at all.
+  keyed with the day's key from :mod:`kbgen.feedback.keys`, which never sits in the database
+  beside the hashes; the counters of earlier days are discarded when a day begins. Votes
+  themselves carry no client identifier at all.
 - Free text is cleaned of control and bidi-override characters (which could disguise a
   comment in the report) and zero-result queries are redacted of e-mail addresses and long
   numbers (order, customer or phone numbers people paste into a search box).
@@ -12,12 +12,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import re
 import threading
 import unicodedata
 
+from kbgen.feedback.keys import Keys
 from kbgen.feedback.store import Store
 
 # C0/C1 controls except TAB and LF; bidi embeddings/overrides/isolates; BOM.
@@ -46,18 +45,19 @@ def redact_query(query: str) -> str:
 
 
 class ClientHasher:
-    """Turns a client address into the day's pseudonym, caching the day's key."""
+    """Turns a client address into the day's pseudonym; the first use on a new day discards
+    the earlier days' rate counters (their key is gone, so they are unlinkable anyway)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, keys: Keys) -> None:
         self._store = store
+        self._keys = keys
         self._lock = threading.Lock()
         self._day: dt.date | None = None
-        self._key = b""
 
     def pseudonym(self, client: str, day: dt.date) -> str:
         if day != self._day:
             with self._lock:
                 if day != self._day:
-                    self._key = self._store.daily_salt(day)
+                    self._store.discard_rate_counters(before=day)
                     self._day = day
-        return hmac.new(self._key, client.encode("utf-8"), hashlib.sha256).hexdigest()
+        return self._keys.pseudonym(client, day)

@@ -4,7 +4,8 @@ The migrations in :mod:`kbgen.feedback.migrations` create and evolve these table
 checks that a freshly migrated database matches this module, so they cannot drift apart.
 
 No table holds an IP address or anything derived from one for longer than a day:
-``rate_counters`` keys clients by an HMAC with the day's salt, and both are purged daily.
+``rate_counters`` keys clients by an HMAC with the day's key, which is kept outside the database
+(:mod:`kbgen.feedback.keys`); counters of earlier days are purged daily.
 Times are naive UTC.
 """
 
@@ -79,13 +80,6 @@ zero_results = Table(
     Index("ix_kbgen_zero_results_day", "day"),
 )
 
-salts = Table(
-    "kbgen_salts",
-    metadata,
-    Column("day", Date, primary_key=True),
-    Column("salt", String(64), nullable=False),
-)
-
 rate_counters = Table(
     "kbgen_rate_counters",
     metadata,
@@ -93,4 +87,31 @@ rate_counters = Table(
     Column("client", String(64), primary_key=True),
     Column("scope", String(160), primary_key=True),
     Column("count", Integer, nullable=False),
+)
+
+# Self-service analytics (docs/analytics.md). One row per event of a visit; ``visit`` is a
+# random id the browser makes per tab, linking that tab's events and nothing else. No
+# address, user id or cookie value is stored; ``query`` is normalized and redacted like
+# zero-result queries. Rows older than the retention period are purged.
+events = Table(
+    "kbgen_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("visit", String(32), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("lang", String(16), nullable=False),
+    # Seconds since the visit's first event, by the browser's clock (orders events, measures
+    # "right away").
+    Column("seconds", Integer, nullable=False),
+    Column("article_id", String(100), nullable=True),
+    Column("query", String(200), nullable=True),
+    # search: number of results; result: rank (1 = first).
+    Column("number", Integer, nullable=True),
+    # vote: yes/no; answer: shown/helpful; assistant: role; assistant_outcome: outcome.
+    Column("value", String(32), nullable=True),
+    Column("day", Date, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_kbgen_events_visit", "visit", "seq"),
+    Index("ix_kbgen_events_day", "day"),
 )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -215,25 +214,11 @@ class Store:
     def _insert(self) -> Any:
         return postgresql.insert if self.backend == "postgresql" else sqlite.insert
 
-    def daily_salt(self, day: dt.date) -> bytes:
-        """The HMAC key for ``day``, shared by every collector instance on this database.
-
-        Creating the day's salt also discards earlier salts and rate counters: once the key
-        is gone, yesterday's client hashes cannot be linked to anyone.
-        """
-        ins = self._insert()
+    def discard_rate_counters(self, *, before: dt.date) -> None:
+        """Delete the rate counters of days before ``before`` (their clients' pseudonyms were
+        keyed with a key that no longer exists; see :mod:`kbgen.feedback.keys`)."""
         with self.writing() as conn:
-            conn.execute(
-                ins(schema.salts)
-                .values(day=day, salt=secrets.token_hex(32))
-                .on_conflict_do_nothing(index_elements=["day"])
-            )
-            salt = conn.execute(
-                select(schema.salts.c.salt).where(schema.salts.c.day == day)
-            ).scalar_one()
-            conn.execute(delete(schema.salts).where(schema.salts.c.day < day))
-            conn.execute(delete(schema.rate_counters).where(schema.rate_counters.c.day < day))
-        return bytes.fromhex(salt)
+            conn.execute(delete(schema.rate_counters).where(schema.rate_counters.c.day < before))
 
     def _count(self, conn: Any, day: dt.date, client: str, scope: str, limit: int) -> bool:
         """Count one use of ``scope`` by ``client``; False (nothing counted) over the limit."""

@@ -10,6 +10,9 @@ import click
 from kbgen.search.engine import Engine
 from kbgen.search.indexer import saved_settings
 from kbgen.search.model import SearchError
+from kbgen.settings import project_settings
+
+DEFAULT_INDEX = "search_index"
 
 
 @click.command("search")
@@ -25,22 +28,39 @@ from kbgen.search.model import SearchError
     help="Number of results.",
 )
 @click.option(
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The project's configuration: its search.index_dir is searched.",
+)
+@click.option(
     "--index",
     "index_dir",
-    default="search_index",
-    show_default=True,
+    default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Search index folder written by `kbgen build`.",
+    help="Search this index folder instead of the configured one "
+    "(default without a configuration: search_index).",
 )
 @click.option("--lang", default=None, help="Only articles in this language (e.g. de).")
 @click.option("--exact", is_flag=True, help="Search the words as typed, without correcting typos.")
 def search_command(
-    query: str, as_json: bool, limit: int, index_dir: Path, lang: str | None, exact: bool
+    query: str,
+    as_json: bool,
+    limit: int,
+    config_file: Path,
+    index_dir: Path | None,
+    lang: str | None,
+    exact: bool,
 ) -> None:
     """Search the help center's index the way the site's search box does.
 
     A word the help center does not know is corrected to the closest known word, as on the
     site; the output then says which words were searched (on stderr with --json)."""
+    if index_dir is None:
+        settings = project_settings(config_file)
+        index_dir = settings.search.index_dir if settings else Path(DEFAULT_INDEX)
     try:
         with Engine(index_dir, saved_settings(index_dir)) as engine:
             result = engine.query(query, limit=limit, lang=lang, exact=exact)
@@ -72,20 +92,39 @@ def search_command(
 @click.option("--lang", default=None, help="Language of the question (default: the only one).")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option(
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The project's configuration: its search.index_dir and site_url are used.",
+)
+@click.option(
     "--index",
     "index_dir",
-    default="search_index",
-    show_default=True,
+    default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Search index folder written by `kbgen build`.",
+    help="Answer from this index folder instead of the configured one "
+    "(default without a configuration: search_index).",
 )
-@click.option("--base-url", default="", help="Site URL to make the links absolute.")
+@click.option("--base-url", default=None, help="Site URL for absolute links (default: site_url).")
 def answer_command(
-    question: str, lang: str | None, as_json: bool, index_dir: Path, base_url: str
+    question: str,
+    lang: str | None,
+    as_json: bool,
+    config_file: Path,
+    index_dir: Path | None,
+    base_url: str | None,
 ) -> None:
     """Answer a question with the best passage of the help center, as the site's instant
     answer would (confidence, and whether the site shows it)."""
     from kbgen.search.answers import Answerer
+
+    settings = project_settings(config_file)
+    if index_dir is None:
+        index_dir = settings.search.index_dir if settings else Path(DEFAULT_INDEX)
+    if base_url is None:
+        base_url = settings.site_url if settings else ""
 
     try:
         with Answerer(index_dir) as answerer:

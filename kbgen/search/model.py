@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kbgen.exceptions import KbgenError
+
 DEFAULT_WEIGHTS: dict[str, float] = {
     "title": 3.0,
     "questions": 2.5,
@@ -19,7 +21,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
-class SearchError(Exception):
+class SearchError(KbgenError):
     """A search index problem a user can act on (missing index, bad settings, bad docs)."""
 
 

@@ -44,6 +44,11 @@ class FeedbackConfig(base.Config):
     """Base URL of `kbgen feedback serve`; empty: links fall back to a mailto: to contact.email."""
     report_zero_results = c.Type(bool, default=False)
     """Let the search UI report searches that find nothing to the collector."""
+    events = c.Type(bool, default=True)
+    """Send anonymous visit events for the self-service report to the collector (no cookie,
+    no user id; Global Privacy Control and Do Not Track are honoured). Needs collector_url."""
+    events_local = c.Type(bool, default=False)
+    """Send events from a local preview too (localhost, 127.0.0.1, file:); off by default."""
 
 
 class KbgenConfig(base.Config):
@@ -58,6 +63,8 @@ class KbgenConfig(base.Config):
     """Build cache for incremental builds (parsed articles, page inputs), relative to mkdocs.yml."""
     exclude = c.ListOfItems(c.Type(str), default=[])
     """Glob patterns (relative to the articles folder) of files and folders to leave out."""
+    extra_front_matter = c.ListOfItems(c.Type(str), default=[])
+    """Front-matter keys articles may carry beyond kbgen's own (e.g. ms.author): not reported."""
     max_file_kb = c.Type(int, default=512)
     """Articles larger than this are errors (usually a pasted export, not an article)."""
     toc_min_headings = c.Type(int, default=3)

@@ -98,11 +98,64 @@ CASES: dict[str, tuple[int, list[str], list[str]]] = {
     "bom_crlf.md": (0, [], []),
     "unknown_keys.md": (
         0,
-        [],
         [
-            "articles/unknown_keys.md:3: info: unknown front-matter key 'author' (kept, not used)",
-            "articles/unknown_keys.md:4: info: unknown front-matter key 'exl-id' (kept, not used)",
+            "articles/unknown_keys.md:3: warning: "
+            "unknown front-matter key 'author' (kept, not used)",
+            "articles/unknown_keys.md:4: warning: "
+            "unknown front-matter key 'exl-id' (kept, not used)",
         ],
+        [],
+    ),
+    # A typo must not silently publish a draft: a warning (so --strict fails) that suggests.
+    "typo_key.md": (
+        0,
+        [
+            "articles/typo_key.md:3: warning: "
+            "unknown front-matter key 'darft': did you mean 'draft'?"
+        ],
+        [],
+    ),
+    "duplicate_key.md": (
+        0,
+        [
+            "articles/duplicate_key.md:4: warning: front-matter key 'title' is given twice "
+            "(lines 2 and 4); the last value is used",
+        ],
+        [],
+    ),
+    "control_characters.md": (
+        0,
+        [
+            "articles/control_characters.md:7: warning: 3 control character(s) in the text "
+            "(U+0000 NUL, U+001B ESC, U+007F DEL); removed from the page",
+        ],
+        [],
+    ),
+    # Thousands of levels used to pass check, then stop the build with an unlocated
+    # "internal error: RecursionError".
+    "deep_list.md": (
+        1,
+        [
+            "articles/deep_list.md:7: error: the page cannot be rendered: lists, quotes or "
+            "indented blocks nested 3000 levels deep (at most 50)",
+        ],
+        [],
+    ),
+    "deep_quote.md": (
+        1,
+        [
+            "articles/deep_quote.md:7: error: the page cannot be rendered: lists, quotes or "
+            "indented blocks nested 3000 levels deep (at most 50)",
+        ],
+        [],
+    ),
+    "deep_indent.md": (
+        1,
+        [
+            "articles/deep_indent.md:57: error: the page cannot be rendered: lists, quotes or "
+            "indented blocks nested 51 levels deep (at most 50)",
+        ],
+        [],
     ),
     "wrong_types.md": (
         1,
@@ -310,3 +363,48 @@ def test_accepted_cases_build_and_show_their_titles_as_text(make_project) -> Non
     )
     (json_ld,) = doc.find_all("script", type="application/ld+json")
     assert json.loads(json_ld.raw_text)["mainEntity"][0]["name"] == titles["script_title"]
+
+
+def test_declared_extra_keys_are_kept_silently(make_project) -> None:
+    project = make_project(extra_front_matter=["author", "exl-id"])
+    shutil.copy2(DATA / "unknown_keys.md", project.articles / "unknown_keys.md")
+    result = check(project, "--strict", "-v")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("case", ["deep_list.md", "deep_quote.md", "deep_indent.md"])
+def test_build_stops_with_the_same_located_error_as_check(make_project, case: str) -> None:
+    project = install(make_project, case)
+    result = CliRunner().invoke(cli, ["build", "-f", str(project.config)])
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output and "RecursionError" not in result.output
+    assert CASES[case][1][0].replace(" error:", "", 1) in result.output
+
+
+def test_nesting_at_the_limit_renders(make_project) -> None:
+    """The limit is safe: 50 levels of every kind build (the renderer fails near 400)."""
+    from kbgen.articles.body import MAX_NESTING
+
+    indented = "".join("    " * i + f"- Ebene {i}\n" for i in range(MAX_NESTING))
+    project = make_project(
+        {
+            "inline.md": "---\ntitle: Inline\n---\n\n" + "- " * MAX_NESTING + "unten\n",
+            "quote.md": "---\ntitle: Zitat\n---\n\n" + "> " * MAX_NESTING + "unten\n",
+            "indented.md": "---\ntitle: Eingerückt\n---\n\n" + indented,
+            "emphasis.md": "---\ntitle: Betont\n---\n\n" + "*" * 50 + "x" + "*" * 50 + "\n",
+        }
+    )
+    assert check(project, "--strict").exit_code == 0
+    project.build()
+    assert "unten" in project.html("quote/").source  # type: ignore[attr-defined]
+
+
+def test_control_characters_never_reach_the_page(make_project) -> None:
+    import re as _re
+
+    project = install(make_project, "control_characters.md")
+    project.build()
+    page = (project.site / "control_characters" / "index.html").read_text("utf-8")
+    assert "gilt einmal." in page.replace("[31m", "")
+    assert not _re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", page)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from kbgen.feedback import schema
+from kbgen.feedback import contract, schema
 from kbgen.feedback.app import create_app
 from kbgen.feedback.collector import CollectorSettings
 from kbgen.feedback.store import Store
@@ -99,6 +100,7 @@ def _reset_postgres(url: str) -> None:
     store = Store(url, auto_migrate=False)
     with store.engine.begin() as conn:
         schema.metadata.drop_all(conn)
+        conn.exec_driver_sql("DROP TABLE IF EXISTS kbgen_salts")  # schema version 1
     store.close()
 
 
@@ -159,6 +161,21 @@ def vote(
     return client.post("/api/votes", json=body, headers=headers)
 
 
+def confirm_form(
+    client: TestClient,
+    value: str = "yes",
+    article: str = "paket-verfolgen",
+    lang: str = "de",
+    headers: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The hidden fields of the no-JS confirm page's form, as a browser would post them."""
+    page = client.get(
+        "/vote", params={"article": article, "lang": lang, "value": value}, headers=headers
+    )
+    assert page.status_code == 200, page.text
+    return dict(re.findall(r'name="(\w+)" value="([^"]*)"', page.text))
+
+
 @pytest.fixture
 def cast() -> Any:
     return vote
@@ -195,7 +212,12 @@ def render_partial(
             "title": "Wo ist mein Paket?",
             "url": "versand/paket-verfolgen/",
         },
-        "feedback": {"enabled": enabled, "collector_url": collector, "zero_results_url": ""},
+        "feedback": {
+            "enabled": enabled,
+            "collector_url": collector,
+            "zero_results_url": "",
+            **contract.widget(collector),
+        },
         "contact": {
             "email": email,
             "phone": "",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SITE_URL, write_manifest
+from conftest import SITE_URL, confirm_form, write_manifest
 from sqlalchemy import MetaData, select
 
 from kbgen.feedback import schema
@@ -148,7 +148,7 @@ def test_honeypot_is_answered_like_a_vote_but_stores_nothing(
         "/api/followups", json={"token": token, "reason": "other", "website": "x"}
     )
     assert response.status_code == 201
-    form = {"article": "paket-verfolgen", "lang": "de", "value": "yes", "website": "spam"}
+    form = {**confirm_form(client), "website": "spam"}
     assert client.post("/vote", data=form).status_code == 200
     assert store.count_votes() == 0 and _rows(store, schema.followups) == []
 
@@ -270,7 +270,9 @@ def test_zero_result_queries(client: Any, store: Store) -> None:
         json={"query": "Bestellung 4711-0815-42 von a.b@example.com", "lang": "de"},
     )
     assert post("/api/zero-results", json={"query": "x", "lang": "fr"}).status_code == 404
-    assert post("/api/zero-results", json={"query": "\x00\x01", "lang": "de"}).status_code == 422
+    # Fits the API document (minLength 1), so accepted; nothing is left to record.
+    for empty in ("\x00\x01", "   ", "\u202e"):
+        assert post("/api/zero-results", json={"query": empty, "lang": "de"}).status_code == 201
     queries = [row.query for row in _rows(store, schema.zero_results)]
     assert queries == ["gutschein einlösen", "zoll", "bestellung [number] von [email]"]
 
@@ -300,11 +302,35 @@ def test_cors_only_for_the_sites_origin(make_client: Any, cast: Any) -> None:
 
 
 def test_confirm_page_posts_back_to_its_own_origin(client: Any, store: Store) -> None:
-    form = {"article": "paket-verfolgen", "lang": "de", "value": "yes"}
-    own = client.post("/vote", data=form, headers={"origin": "http://testserver"})
-    hidden = client.post("/vote", data=form, headers={"origin": "null"})
+    own = client.post("/vote", data=confirm_form(client), headers={"origin": "http://testserver"})
+    # Privacy settings may hide the origin of the collector's own form: its token vouches.
+    hidden = client.post("/vote", data=confirm_form(client), headers={"origin": "null"})
     assert (own.status_code, hidden.status_code) == (200, 200)
     assert store.count_votes() == 2
+
+
+def test_no_other_origin_can_post_the_vote_form(make_client: Any, store: Store, clock: Any) -> None:
+    """A page elsewhere (sandboxed iframe or no-referrer: ``Origin: null``) auto-submitting the
+    no-JS form casts no vote: it has no token, or one fetched for another client."""
+    client = make_client(test_client_header=True)
+    victim = {"x-kbgen-test-client": "victim", "origin": "null"}
+    bare = {"article": "paket-verfolgen", "lang": "de", "value": "no"}
+    response = client.post("/vote", data=bare, headers=victim)
+    assert response.status_code == 422  # the token is a required field
+    forged = {**bare, "form_token": "1700000000.AAAAAAAAAAAAAAAAAAAAAAAA"}
+    response = client.post("/vote", data=forged, headers=victim)
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "form_token_invalid")
+    # The attacker's server fetched a real confirm page: the token names the wrong client.
+    theirs = confirm_form(client, "no", headers={"x-kbgen-test-client": "attacker"})
+    assert client.post("/vote", data=theirs, headers=victim).status_code == 403
+    # A token for "yes" does not cast "no".
+    mine = confirm_form(client, "yes", headers={"x-kbgen-test-client": "victim"})
+    assert client.post("/vote", data={**mine, "value": "no"}, headers=victim).status_code == 403
+    # An old confirm page has expired (and says so in the page's language).
+    clock.advance(hours=3)
+    response = client.post("/vote", data=mine, headers={**victim, "accept": "text/html"})
+    assert response.status_code == 403 and "abgelaufen" in response.text
+    assert store.count_votes() == 0
 
 
 def test_manifest_is_reloaded_after_a_redeploy(make_client: Any, site_dir: Path, cast: Any) -> None:

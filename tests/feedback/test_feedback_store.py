@@ -1,15 +1,20 @@
-"""The store on both back-ends: schema migrations, votes, limits, follow-ups, salts."""
+"""The store on both back-ends: schema migrations, votes, limits, follow-ups, and that the
+pseudonym key is kept out of the database."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import MetaData, inspect, select, update
 
 from kbgen.feedback import schema
 from kbgen.feedback.errors import FeedbackError
+from kbgen.feedback.keys import Keys
 from kbgen.feedback.migrations import LATEST_VERSION
 from kbgen.feedback.store import OverLimit, Store
 
@@ -96,19 +101,63 @@ def test_followup_outcomes(store: Store) -> None:
     assert store.add_followup(token_hash="t-no", now=NOW, **args) == "exists"
 
 
-def test_daily_salt_is_shared_and_yesterdays_is_discarded(store: Store) -> None:
-    day = NOW.date()
-    first = store.daily_salt(day)
-    assert len(first) == 32
-    assert Store(store.url).daily_salt(day) == first  # another collector instance
-    _vote(store)  # leaves a rate counter for today
-    tomorrow = store.daily_salt(day + dt.timedelta(days=1))
-    assert tomorrow != first
+def test_the_pseudonym_key_never_sits_beside_the_hashes(make_client: Any, store: Store) -> None:
+    """Whoever reads the database cannot test addresses against the stored client hashes:
+    no value stored anywhere keys them."""
+    client = make_client(test_client_header=True)
+    address = "203.0.113.7"
+    body = {"article": "paket-verfolgen", "lang": "de", "value": "no"}
+    response = client.post("/api/votes", json=body, headers={"x-kbgen-test-client": address})
+    assert response.status_code == 201
     with store.reading() as conn:
-        assert [r.day for r in conn.execute(select(schema.salts.c.day))] == [
-            day + dt.timedelta(days=1)
-        ]
-        assert conn.execute(select(schema.rate_counters)).all() == []
+        assert not inspect(conn).has_table("kbgen_salts")
+        hashes = conn.execute(select(schema.rate_counters.c.client)).scalars().all()
+        values: list[str] = []
+        for table in schema.metadata.sorted_tables:
+            for row in conn.execute(select(table)):
+                values += [str(v) for v in row if v is not None]
+    assert len(hashes) == 1
+    for value in values:
+        for key in (value.encode(), bytes.fromhex(value) if _is_hex(value) else b""):
+            candidate = hmac.new(key, f"test:{address}".encode(), hashlib.sha256).hexdigest()
+            assert candidate != hashes[0]
+
+
+def _is_hex(value: str) -> bool:
+    return len(value) % 2 == 0 and all(c in "0123456789abcdef" for c in value)
+
+
+def test_the_day_key_rotates_and_is_shared_only_through_the_secret() -> None:
+    day = NOW.date()
+    tomorrow = day + dt.timedelta(days=1)
+    alone, other = Keys(), Keys()
+    assert alone.pseudonym("1.2.3.4", day) != other.pseudonym("1.2.3.4", day)
+    assert alone.pseudonym("1.2.3.4", day) != alone.pseudonym("1.2.3.4", tomorrow)
+    shared = [Keys("s" * 32), Keys("s" * 32)]
+    assert shared[0].pseudonym("1.2.3.4", day) == shared[1].pseudonym("1.2.3.4", day)
+    assert shared[0].pseudonym("1.2.3.4", day) != shared[0].pseudonym("1.2.3.4", tomorrow)
+    with pytest.raises(FeedbackError, match="at least 16"):
+        Keys("short")
+
+
+def test_upgrading_drops_the_stored_salts(db_url: str) -> None:
+    """A database of schema version 1 kept the salts beside the hashes: version 2 drops them."""
+    from kbgen.feedback.migrations import MIGRATIONS
+
+    old = Store(db_url, auto_migrate=False)
+    with old.engine.begin() as conn:
+        schema.schema_version.create(conn, checkfirst=True)
+        MIGRATIONS[0][2](conn)
+        conn.execute(
+            schema.schema_version.insert().values(version=1, description="v1", applied_at=NOW)
+        )
+        conn.exec_driver_sql("INSERT INTO kbgen_salts (day, salt) VALUES ('2026-03-10', 'ab')")
+    old.close()
+    store = Store(db_url)
+    with store.reading() as conn:
+        assert not inspect(conn).has_table("kbgen_salts")
+    assert store.schema_version() == LATEST_VERSION
+    store.close()
 
 
 def test_zero_result_queries_are_stored_and_limited(store: Store) -> None:

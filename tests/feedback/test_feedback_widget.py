@@ -94,3 +94,28 @@ def test_strings_for_the_script_are_json_safe_inside_a_script_element() -> None:
     data = json.loads(raw.group(1))
     assert data["contact_url"] == "https://shop.example/kontakt?a=1&b=</script>"
     assert data["thanks"].startswith("Danke!")
+
+
+def test_the_widget_takes_reasons_limit_and_paths_from_the_contract(monkeypatch) -> None:
+    from kbgen.feedback import contract
+
+    monkeypatch.setattr(contract, "REASONS", ("outdated", "other"))
+    monkeypatch.setattr(contract, "COMMENT_MAX", 321)
+    monkeypatch.setattr(contract, "VOTE_PAGE_PATH", "/v2/vote")
+    monkeypatch.setattr(contract, "VOTES_PATH", "/v2/api/votes")
+    markup = render_partial(collector="https://feedback.example/")
+    assert re.findall(r'name="reason" value="(\w+)"', markup) == ["outdated", "other"]
+    assert 'maxlength="321"' in markup
+    assert 'data-votes-path="/v2/api/votes"' in markup
+    assert 'data-followups-path="/api/followups"' in markup
+    assert all(urlsplit(h).path == "/v2/vote" for h in _links(markup).values())
+
+
+def test_the_widget_script_keeps_no_copy_of_the_endpoints() -> None:
+    from pathlib import Path
+
+    import kbgen
+
+    script = (Path(kbgen.__file__).parent / "assets" / "feedback.js").read_text("utf-8")
+    assert "/api/" not in script and "600" not in script
+    assert "votesPath" in script and "followupsPath" in script
