@@ -269,6 +269,7 @@ def new(
 
 OPTIONAL_COMMANDS = (
     ("search", "kbgen.search.command", "search_command"),
+    ("answer", "kbgen.search.command", "answer_command"),
     ("feedback", "kbgen.feedback.commands", "feedback_group"),
 )
 

@@ -45,6 +45,7 @@ def create_translation(
         "id": article.id,
         "description": article.description,
         "keywords": list(article.keywords),
+        "questions": list(article.questions),  # customers' questions: translate them too
         "tags": list(article.tags),
         "promoted": article.promoted,
         "order": article.order,

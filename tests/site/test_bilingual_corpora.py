@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from shared import Document
+from documents import Document
 from test_real_corpora import CORPORA, EXTRA_FRONT_MATTER, LOCATED, REPO
 
 pytestmark = [

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
-from shared import Document, article
+from documents import Document, article
 
 from kbgen import locale
 from kbgen.cli import cli
