@@ -70,7 +70,7 @@ def confidence(hits: list[Hit]) -> float:
         return 0.0
     best = hits[0].score
     article = hits[0].id.partition("#")[0]
-    rival = next((h for h in hits[1:] if h.id.partition("#")[0] != article), None)
+    rival = next((h for h in hits[1:CANDIDATES] if h.id.partition("#")[0] != article), None)
     margin = (best - rival.score) / best if rival is not None else 1.0
     specific = min(1.0, hits[0].groups / QUESTION_WORDS)
     return hits[0].coverage * margin * specific
