@@ -246,7 +246,7 @@ export function fnv1a32(text) {
  *  coverage × margin to the best other article × min(1, searched words / 3).
  *  `ranked`: [{score, coverage, groups, article}] best first (the first 10 count). */
 export function confidenceOf(ranked) {
-  if (!ranked.length || ranked[0].score <= 0) return 0;
+  if (!ranked.length || ranked[0].score <= 0 || ranked[0].groups < 2) return 0;
   const best = ranked[0].score;
   const rival = ranked.slice(1, 10).find((r) => r.article !== ranked[0].article);
   const margin = rival ? (best - rival.score) / best : 1;

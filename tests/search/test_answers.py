@@ -101,7 +101,8 @@ def test_confidence_is_coverage_times_margin() -> None:
     # another section of the same article is an alternative, not a rival
     assert confidence([hit("a#", 4.0), hit("a#x", 3.9), hit("b#", 1.0)]) == 0.75
     # one or two searched words are a keyword, not a question
-    assert confidence([hit("a#", 4.0, groups=1)]) == 1 / 3
+    assert confidence([hit("a#", 4.0, groups=2)]) == 2 / 3
+    assert confidence([hit("a#", 4.0, groups=1)]) == 0.0
 
 
 def shop_docs() -> list[SearchDoc]:
