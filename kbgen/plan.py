@@ -148,7 +148,8 @@ class Plan:
         return [a for language in self.languages.values() for a in language.hc.articles]
 
     def url_of(self, article: Article) -> str:
-        return self.languages[article.lang].url_of(article)
+        # One language with articles in several (`lang:`): all live in the site's language.
+        return self.languages.get(article.lang, self.default).url_of(article)
 
     def manifest(self) -> str:
         """The article manifest the feedback collector and report read (``paths.MANIFEST``)."""

@@ -283,3 +283,21 @@ def test_ui_strings_are_complete_in_german_and_english() -> None:
             if entry.name.endswith(".yml"):
                 keys[lang] |= set(yaml.safe_load(entry.read_text("utf-8")))
     assert keys["de"] == keys["en"]
+
+
+def test_one_language_site_keeps_articles_in_other_languages(make_project) -> None:
+    """Without `languages`, `lang:` still marks an article's language (its search analyzer,
+    JSON-LD); its page stays in the one site (a build used to fail with KeyError: 'en')."""
+    project = make_project(
+        {
+            "a/b.md": article("Frage", "Antwort hier.", id="b"),
+            "a/c.md": article("Question", "An answer in English.", id="c", lang="en"),
+        }
+    )
+    project.build()
+    manifest = json.loads((project.site / "assets/kbgen/articles.json").read_text("utf-8"))
+    assert {(a["id"], a["lang"], a["url"]) for a in manifest["articles"]} == {
+        ("b", "de", "a/b/"),
+        ("c", "en", "a/c/"),
+    }
+    assert '"inLanguage": "en"' in (project.site / "a/c/index.html").read_text("utf-8")
