@@ -67,9 +67,13 @@ def sections(body: str, title: str, lang: str, slugify: Slugify) -> list[Section
     lead = "\n".join(lead_lines).strip()
     if lead:
         out.append(Section("", title, lead))
+    used: set[str] = set()
     for index, heading in enumerate(found):
-        if not is_answer_heading(heading.text, lang):
+        # Two explicit ids alike ({#x} twice) both stay in the page, but a link to #x reaches
+        # only the first: so does the passage.
+        if heading.anchor in used or not is_answer_heading(heading.text, lang):
             continue
+        used.add(heading.anchor)
         end = found[index + 1].line if index + 1 < len(found) else len(lines)
         text = "\n".join(
             line for line in lines[heading.line + 1 : end] if not HEADING.match(line)

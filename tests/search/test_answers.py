@@ -59,6 +59,17 @@ def test_lead_and_question_or_task_sections_become_passages() -> None:
     assert "Mehr" not in found[2].markdown  # a passage ends at the next heading of any level
 
 
+def test_a_repeated_explicit_anchor_makes_one_passage() -> None:
+    body = (
+        "Kurz.\n\n## Wie melde ich mich an? {#anmelden}\n\nErst so.\n\n"
+        "## Wie melde ich mich wieder an? {#anmelden}\n\nDann so.\n"
+    )
+    found = sections(body, "Anmelden", "de", slug)
+    # Ids of passages are unique per article (the index refuses duplicates); a link to
+    # #anmelden reaches the first heading, and so does the passage.
+    assert [(s.anchor, s.markdown) for s in found] == [("", "Kurz."), ("anmelden", "Erst so.")]
+
+
 @pytest.mark.parametrize(
     ("heading", "lang", "expected"),
     [
