@@ -164,6 +164,7 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer }) 
     if (!res.total) list.append(el("li", { class: "kbs__empty", role: "presentation", text: fmt(t.searchNoResults, { query: q.trim() }) }));
     options.push(option(options.length, el("span", { class: "kbs__all", text: fmt(t.searchAllResults, { query: q.trim() }) }), go(searchPage(q.trim()))));
     list.append(...options);
+    select(-1); // the highlighted option was replaced: Enter must not open one nobody sees
     const shown = res.corrected || q.trim();
     status.textContent = res.total
       ? fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: shown })
