@@ -2,6 +2,7 @@
 // /search/?q=… . All text comes from data-search-* attributes rendered by the theme partials;
 // everything shown is built with textContent (never innerHTML with data).
 import { createSearch } from "./search.js";
+import { el } from "./dom.js";
 
 const DEBOUNCE_MS = 150;
 const ZERO_REPORT_MS = 2000; // report a zero-result search only once the visitor stopped typing
@@ -15,17 +16,6 @@ let uid = 0;
 
 const fmt = (template, values) =>
   String(template || "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v);
-  }
-  node.append(...children);
-  return node;
-}
 
 /** Text with <mark> around the given [start, end) ranges; strings become text nodes. */
 function marked(text, ranges) {
