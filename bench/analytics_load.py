@@ -124,15 +124,8 @@ async def _drive_paced(load: _Load, connections: int, duration: float, rate: flo
                 break
             await asyncio.sleep(max(0.0, due - loop.time()))
             payload, visit = load.request(next(counter))
-            try:
-                status = await asyncio.wait_for(conn.request(payload), timeout=10)
-            except (TimeoutError, ConnectionError, OSError):
-                result.failures += 1
+            if not await result.send(conn, payload, visit, due, loop.time):
                 return
-            result.latencies.append(loop.time() - due)
-            result.statuses[status] = result.statuses.get(status, 0) + 1
-            if 200 <= status < 300:
-                result.accepted.append(visit)
             i += 1
         assert conn.transport is not None
         conn.transport.close()

@@ -27,25 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-FIELDS = (
-    "visits",
-    "searches",
-    "searches_with_results",
-    "clicked_searches",
-    "zero_result_searches",
-    "reformulated_searches",
-    "contact_requests",
-    "visits_with_contact",
-    "readers",
-    "readers_then_contact",
-    "article_views",
-    "contact_page_visits",
-    "suggestion_visits",
-    "deflected_visits",
-    "answers_shown",
-    "answers_helpful",
-    "assistant_questions",
-)
+from kbgen.feedback.analytics_figures import FIELDS
 
 # (typed, stored): what a visitor types and what the collector keeps after normalizing.
 GOOD_QUERIES = {
@@ -126,8 +108,10 @@ class Truth:
             self.figures[(period, "all")][name] += n
 
     def as_dict(self) -> dict[str, Any]:
+        figures = sorted(self.figures.items())
         return {
-            "figures": {f"{p}/{lang}": dict(c) for (p, lang), c in sorted(self.figures.items())},
+            # every figure the report has, zeros included
+            "figures": {f"{p}/{lang}": {k: c[k] for k in FIELDS} for (p, lang), c in figures},
             "queries": {f"{lang}/{q}": dict(c) for (lang, q), c in sorted(self.queries.items())},
             "articles": {f"{i}/{lang}": dict(c) for (i, lang), c in sorted(self.articles.items())},
             "outcomes": {f"{lang}/{o}": n for (lang, o), n in sorted(self.outcomes.items())},

@@ -26,10 +26,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search_payload import CORPUS, strip_markdown  # noqa: E402
+from search_payload import real_docs  # noqa: E402
 from search_quality import faq_docs, load_eval  # noqa: E402
 
-from kbgen.search import Passage, SearchDoc, SearchSettings, update_index  # noqa: E402
+from kbgen.search import Passage, SearchSettings, update_index  # noqa: E402
 from kbgen.search.analysis import tokenize  # noqa: E402
 from kbgen.search.answers import (  # noqa: E402
     DEFAULT_THRESHOLD,
@@ -37,7 +37,6 @@ from kbgen.search.answers import (  # noqa: E402
     passage_docs,
     passage_settings,
 )
-from kbgen.search.passages import sections  # noqa: E402
 
 THRESHOLDS = [round(0.05 * n, 2) for n in range(0, 19)]
 
@@ -71,40 +70,8 @@ def quality() -> None:
             )
 
 
-def ms_docs() -> list[SearchDoc]:
-    docs = []
-    for path in sorted(CORPUS.rglob("*.md")):
-        if "includes" in path.parts:
-            continue
-        raw = path.read_text("utf-8", errors="ignore")
-        title, body = strip_markdown(raw)
-        if not body:
-            continue
-        markdown = raw.split("\n---", 1)[1] if raw.startswith("---") and "\n---" in raw else raw
-        rel = path.relative_to(CORPUS).with_suffix("")
-        passages = [
-            Passage(s.anchor, s.heading, " ".join(s.markdown.split()), "")
-            for s in sections(markdown, title, "en", lambda text, sep: text.lower())
-        ]
-        docs.append(
-            SearchDoc(
-                id=str(rel).replace("/", "-").lower(),
-                lang="en",
-                title=title,
-                url=f"{rel}/",
-                keywords=[],
-                category=rel.parts[0],
-                category_slug=rel.parts[0].lower(),
-                section="",
-                body=body,
-                passages=passages,
-            )
-        )
-    return docs
-
-
 def latency(count: int) -> None:
-    docs = ms_docs()
+    docs = real_docs(with_passages=True)
     work = Path(tempfile.mkdtemp(prefix="kbgen-answers-latency-"))
     settings = SearchSettings(index_dir=work)
     found = passage_docs(docs)

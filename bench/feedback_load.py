@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,22 @@ class Result:
             return float("nan")
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+    async def send(
+        self, conn: _Connection, payload: bytes, key: str, since: float, now: Callable[[], float]
+    ) -> bool:
+        """One request: its status, its latency from ``since`` (``now``'s clock) and ``key``
+        when stored. False when the connection broke (counted as a failure)."""
+        try:
+            status = await asyncio.wait_for(conn.request(payload), timeout=10)
+        except (TimeoutError, ConnectionError, OSError):
+            self.failures += 1
+            return False
+        self.latencies.append(now() - since)
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        if 200 <= status < 300:
+            self.accepted.append(key)
+        return True
 
 
 class _Connection(asyncio.Protocol):
@@ -135,16 +152,8 @@ async def _drive(
             return
         while loop.time() < deadline and not (stop_event and stop_event.is_set()):
             payload, rev = _vote_request(port, next(counter))
-            t0 = time.perf_counter()
-            try:
-                status = await asyncio.wait_for(conn.request(payload), timeout=10)
-            except (TimeoutError, ConnectionError, OSError):
-                result.failures += 1
+            if not await result.send(conn, payload, rev, time.perf_counter(), time.perf_counter):
                 return
-            result.latencies.append(time.perf_counter() - t0)
-            result.statuses[status] = result.statuses.get(status, 0) + 1
-            if 200 <= status < 300:
-                result.accepted.append(rev)
         assert conn.transport is not None
         conn.transport.close()
 

@@ -36,8 +36,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search_quality import build_pagefind_site  # noqa: E402
 
 import kbgen  # noqa: E402
-from kbgen.search import SearchDoc, SearchSettings, export_static, update_index  # noqa: E402
+from kbgen.search import (  # noqa: E402
+    Passage,
+    SearchDoc,
+    SearchSettings,
+    export_static,
+    update_index,
+)
 from kbgen.search.analysis import tokenize  # noqa: E402
+from kbgen.search.passages import sections  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = next(
@@ -119,16 +126,25 @@ def strip_markdown(text: str) -> tuple[str, str]:
     return title, " ".join(text.split())
 
 
-def real_docs() -> list[SearchDoc]:
+def real_docs(with_passages: bool = False) -> list[SearchDoc]:
+    """The corpus's articles (``with_passages``: split at headings, for instant answers)."""
     docs = []
     for path in sorted(CORPUS.rglob("*.md")):
         if "includes" in path.parts:
             continue
-        title, body = strip_markdown(path.read_text("utf-8", errors="ignore"))
+        raw = path.read_text("utf-8", errors="ignore")
+        title, body = strip_markdown(raw)
         if not body:
             continue
         rel = path.relative_to(CORPUS).with_suffix("")
         category = rel.parts[0]
+        passages = []
+        if with_passages:
+            markdown = raw.split("\n---", 1)[1] if raw.startswith("---") and "\n---" in raw else raw
+            passages = [
+                Passage(s.anchor, s.heading, " ".join(s.markdown.split()), "")
+                for s in sections(markdown, title, "en", lambda text, sep: text.lower())
+            ]
         docs.append(
             SearchDoc(
                 id=str(rel).replace("/", "-").lower(),
@@ -140,6 +156,7 @@ def real_docs() -> list[SearchDoc]:
                 category_slug=category.lower(),
                 section="",
                 body=body,
+                passages=passages,
             )
         )
     return docs

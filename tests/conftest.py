@@ -3,14 +3,11 @@ session, a local HTTP server for it and a real Chromium (Debian's, never a downl
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +15,7 @@ from typing import Any
 
 import pytest
 from documents import Document, article
+from serving import serve_directory
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -259,31 +257,11 @@ def demo_site(demo_build: DemoBuild) -> Path:
 # -- serving a site and driving Chromium -----------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-    def handle(self) -> None:
-        try:
-            super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the browser navigated away mid-response
-
-
 @pytest.fixture(scope="session")
 def demo_server(demo_site: Path) -> Iterator[str]:
     """Base URL (``http://127.0.0.1:PORT/``) of the demo site on a random local port."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(demo_site))
-    )
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_directory(demo_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

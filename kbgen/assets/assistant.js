@@ -4,19 +4,9 @@
 // this tab only; on a hand-over it is passed to window.kbgenVisit.record (the visit context
 // the contact form shows) when that exists. All texts come from data-search-assistant-*.
 import { answers, safeFragment } from "./search-answer.js";
+import { el } from "./dom.js";
 
 const STORE = "kbgen-assistant";
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v);
-  }
-  node.append(...children);
-  return node;
-}
 
 export function open(launcher) {
   if (launcher.kbaPanel) { launcher.kbaPanel.show(); return; }

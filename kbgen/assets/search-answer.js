@@ -4,20 +4,10 @@
 // Texts come from data-search-* attributes; the passage's HTML was sanitised at build time and
 // is rebuilt here from an allowlist again, node by node (never assigned as innerHTML).
 import { createSearch } from "./search.js";
+import { el } from "./dom.js";
 
 const TAGS = new Set(["p", "ul", "ol", "li", "strong", "em", "b", "i", "a", "code", "br", "kbd",
   "table", "thead", "tbody", "tr", "th", "td", "blockquote", "pre", "span", "small", "sup", "sub", "mark"]);
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v);
-  }
-  node.append(...children);
-  return node;
-}
 
 /** A DOM fragment from passage HTML: allowed tags and safe links only, the rest as text. */
 export function safeFragment(html, resolve) {

@@ -2,6 +2,7 @@
 // /search/?q=… . All text comes from data-search-* attributes rendered by the theme partials;
 // everything shown is built with textContent (never innerHTML with data).
 import { createSearch } from "./search.js";
+import { el } from "./dom.js";
 
 const DEBOUNCE_MS = 150;
 const ZERO_REPORT_MS = 2000; // report a zero-result search only once the visitor stopped typing
@@ -15,17 +16,6 @@ let uid = 0;
 
 const fmt = (template, values) =>
   String(template || "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v);
-  }
-  node.append(...children);
-  return node;
-}
 
 /** Text with <mark> around the given [start, end) ranges; strings become text nodes. */
 function marked(text, ranges) {
@@ -164,6 +154,7 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer }) 
     if (!res.total) list.append(el("li", { class: "kbs__empty", role: "presentation", text: fmt(t.searchNoResults, { query: q.trim() }) }));
     options.push(option(options.length, el("span", { class: "kbs__all", text: fmt(t.searchAllResults, { query: q.trim() }) }), go(searchPage(q.trim()))));
     list.append(...options);
+    select(-1); // the highlighted option was replaced: Enter must not open one nobody sees
     const shown = res.corrected || q.trim();
     status.textContent = res.total
       ? fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: shown })

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -13,6 +15,31 @@ from kbgen.search.model import SearchError
 from kbgen.settings import project_settings
 
 DEFAULT_INDEX = "search_index"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def index_options(uses: str, verb: str) -> Callable[[F], F]:
+    """``-f/--config-file`` and ``--index``: where a command finds the index (and the project)."""
+
+    def apply(command: F) -> F:
+        command = click.option(
+            "--index",
+            "index_dir",
+            default=None,
+            type=click.Path(file_okay=False, path_type=Path),
+            help=f"{verb} this index folder instead of the configured one "
+            f"(default without a configuration: {DEFAULT_INDEX}).",
+        )(command)
+        return click.option(
+            "-f",
+            "--config-file",
+            default="mkdocs.yml",
+            show_default=True,
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=f"The project's configuration: {uses}.",
+        )(command)
+
+    return apply
 
 
 @click.command("search")
@@ -27,22 +54,7 @@ DEFAULT_INDEX = "search_index"
     type=click.IntRange(1, 1000),
     help="Number of results.",
 )
-@click.option(
-    "-f",
-    "--config-file",
-    default="mkdocs.yml",
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The project's configuration: its search.index_dir is searched.",
-)
-@click.option(
-    "--index",
-    "index_dir",
-    default=None,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Search this index folder instead of the configured one "
-    "(default without a configuration: search_index).",
-)
+@index_options(uses="its search.index_dir is searched", verb="Search")
 @click.option("--lang", default=None, help="Only articles in this language (e.g. de).")
 @click.option("--exact", is_flag=True, help="Search the words as typed, without correcting typos.")
 def search_command(
@@ -91,22 +103,7 @@ def search_command(
 @click.argument("question")
 @click.option("--lang", default=None, help="Language of the question (default: the only one).")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
-@click.option(
-    "-f",
-    "--config-file",
-    default="mkdocs.yml",
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The project's configuration: its search.index_dir and site_url are used.",
-)
-@click.option(
-    "--index",
-    "index_dir",
-    default=None,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Answer from this index folder instead of the configured one "
-    "(default without a configuration: search_index).",
-)
+@index_options(uses="its search.index_dir and site_url are used", verb="Answer from")
 @click.option("--base-url", default=None, help="Site URL for absolute links (default: site_url).")
 def answer_command(
     question: str,

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from serving import QuietHandler, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -58,28 +58,11 @@ def axe_script() -> Path:
     return AXE
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _kbgen() -> str:
     beside = Path(sys.executable).with_name("kbgen")
     found = str(beside) if beside.exists() else shutil.which("kbgen")
     assert found, "the kbgen console script is not installed (pip install -e .)"
     return found
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
-        pass
-
-    def handle(self) -> None:
-        try:
-            super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
 
 def _configure(config: Path, collector_url: str) -> None:
@@ -123,7 +106,7 @@ def stack(
     """The demo help center built with a collector URL, served by a threaded http.server, and
     that collector (`kbgen feedback serve`) running against the built site."""
     tmp = tmp_path_factory.mktemp("a11y")
-    collector_port = _free_port()
+    collector_port = free_port()
     collector = f"http://127.0.0.1:{collector_port}"
     config = demo_config(tmp)  # the repository's mkdocs.yml, search index in tmp
     _configure(config, collector)
@@ -137,7 +120,7 @@ def stack(
     assert build.returncode == 0, build.stderr
 
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site_dir))
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir))
     )
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -9,20 +9,16 @@ for the contact form stays in the tab; the report reads on a phone without scrip
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import re
-import socket
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from conftest import ARTICLES, write_manifest
+from serving import free_port, serve_app, serve_directory
 from sqlalchemy import select
 
 from kbgen.feedback import schema
@@ -47,23 +43,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-    def handle(self) -> None:
-        try:
-            super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-
 @pytest.fixture(scope="module")
 def served(
     tmp_path_factory: pytest.TempPathFactory,
@@ -71,7 +50,7 @@ def served(
     demo_config: Callable[[Path], Path],
 ) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("events")
-    site_port, collector_port = _free_port(), _free_port()
+    site_port, collector_port = free_port(), free_port()
     collector = f"http://127.0.0.1:{collector_port}"
     config = demo_config(root)
     text = config.read_text(encoding="utf-8")
@@ -85,36 +64,15 @@ def served(
     )
     assert result.returncode == 0, result.stderr
 
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", site_port), functools.partial(_Quiet, directory=str(site))
-    )
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     db_url = f"sqlite:///{root / 'feedback.sqlite3'}"
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(CollectorSettings(db_url=db_url, site_dir=site)),
-            host="127.0.0.1",
-            port=collector_port,
-            log_level="warning",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "collector did not start"
-    yield {
-        "site": f"http://{HOST}:{site_port}/",
-        "local": f"http://127.0.0.1:{site_port}/",
-        "collector": collector,
-        "db_url": db_url,
-    }
-    server.should_exit = True
-    thread.join(timeout=10)
-    httpd.shutdown()
-    httpd.server_close()
+    app = create_app(CollectorSettings(db_url=db_url, site_dir=site))
+    with serve_directory(site, site_port), serve_app(app, collector_port):
+        yield {
+            "site": f"http://{HOST}:{site_port}/",
+            "local": f"http://127.0.0.1:{site_port}/",
+            "collector": collector,
+            "db_url": db_url,
+        }
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,18 +17,13 @@ from pathlib import Path
 
 import pytest
 from conftest import PG_ENV, write_manifest
+from serving import free_port
 
 from kbgen.feedback import schema
 from kbgen.feedback.analytics import build_analytics
 from kbgen.feedback.store import Store
 
 pytestmark = pytest.mark.postgres
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _healthy(port: int) -> bool:
@@ -51,7 +45,7 @@ def two_instances(tmp_path: Path) -> Iterator[tuple[str, list[int]]]:
     store.close()
     site = tmp_path / "site"
     write_manifest(site)
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     procs = [
         subprocess.Popen(
             [

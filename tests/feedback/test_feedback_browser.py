@@ -4,20 +4,15 @@ follow-up, thanks, remembered on return) and without (link → confirm → POST 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from conftest import ARTICLES, render_partial, write_manifest
+from serving import free_port, serve_app, serve_directory
 
 from kbgen.feedback.app import create_app
 from kbgen.feedback.collector import CollectorSettings
@@ -35,20 +30,9 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def servers(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    site_port, collector_port = _free_port(), _free_port()
+    site_port, collector_port = free_port(), free_port()
     site_origin = f"http://127.0.0.1:{site_port}"
     collector_url = f"http://127.0.0.1:{collector_port}"
 
@@ -69,30 +53,15 @@ def servers(tmp_path: Path) -> Iterator[dict[str, Any]]:
         encoding="utf-8",
     )
 
-    handler = functools.partial(_Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", site_port), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-
     db_url = f"sqlite:///{tmp_path / 'feedback.sqlite3'}"
     app = create_app(CollectorSettings(db_url=db_url, site_dir=site))
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=collector_port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "collector did not start"
-    yield {
-        "article": f"{site_origin}/{ARTICLE_PATH}",
-        "db_url": db_url,
-        "site": site,
-        "collector": collector_url,
-    }
-    server.should_exit = True
-    thread.join(timeout=10)
-    httpd.shutdown()
+    with serve_directory(site, site_port), serve_app(app, collector_port):
+        yield {
+            "article": f"{site_origin}/{ARTICLE_PATH}",
+            "db_url": db_url,
+            "site": site,
+            "collector": collector_url,
+        }
 
 
 @pytest.fixture

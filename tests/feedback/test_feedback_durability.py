@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,16 +14,11 @@ from pathlib import Path
 
 import pytest
 from conftest import write_manifest
+from serving import free_port
 
 from kbgen.feedback.store import Store
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _serve(db_url: str, site: Path, port: int) -> subprocess.Popen[bytes]:
@@ -61,7 +55,7 @@ def _vote(port: int, rev: str) -> int:
 def test_answered_votes_survive_sigkill(tmp_path: Path, db_url: str) -> None:
     site = tmp_path / "site"
     write_manifest(site)
-    port = _free_port()
+    port = free_port()
     proc = _serve(db_url, site, port)
     try:
         answered = [f"r{i}" for i in range(10) if _vote(port, f"r{i}") == 201]

@@ -29,6 +29,19 @@ def _page(chromium: Any, demo_server: str, width: int) -> Any:
     context.close()
 
 
+def wait_for_results_of(page: Any, scope: str, query: str) -> None:
+    """Wait until the box's panel lists the results of ``query`` (what the visitor sees).
+
+    Typing fires a query per pause longer than the debounce; on a busy machine an earlier one's
+    results can be on screen while the final query is still running."""
+    # An earlier query is a prefix of the final one, so only the final query's list contains it.
+    page.wait_for_function(
+        "([scope, query]) => !document.querySelector(`${scope} .kbs__panel`).hidden"
+        " && !!document.querySelector(`${scope} .kbs__all`)?.textContent.includes(query)",
+        arg=[scope, query],
+    )
+
+
 @pytest.fixture
 def phone(chromium: Any, demo_server: str) -> Any:
     yield from _page(chromium, demo_server, 360)
@@ -95,7 +108,7 @@ def test_search_box_says_which_words_it_searched(phone: Any, demo_server: str) -
     box = phone.locator("main .kbs__input")
     box.click()
     box.type("Rechnnung", delay=20)  # no corpus word starts so: corrected while typing
-    phone.wait_for_function("!!document.querySelector('main .kbs__corrected')")
+    wait_for_results_of(phone, "main", "Rechnnung")
     assert phone.locator("main .kbs__corrected").inner_text() == "Ergebnisse für Rechnung."
     assert phone.locator("main [role=option]").count() >= 2
 
@@ -111,7 +124,7 @@ def test_zero_results_show_promoted_and_contact(phone: Any, demo_server: str) ->
 def _combobox(page: Any, box: Any, scope: str) -> None:
     box.click()
     box.type("paket verf", delay=20)
-    page.wait_for_function(f"!document.querySelector('{scope} .kbs__panel').hidden")
+    wait_for_results_of(page, scope, "paket verf")
     assert box.get_attribute("aria-expanded") == "true"
     options = page.locator(f"{scope} [role=option]")
     assert options.count() >= 2
@@ -136,6 +149,25 @@ def test_home_box_on_a_phone_keyboard_and_aria(phone: Any, demo_server: str) -> 
 def test_header_box_on_desktop(desktop: Any, demo_server: str) -> None:
     desktop.goto(demo_server + "versand/")
     _combobox(desktop, desktop.locator("header .kbs__input"), "header")
+
+
+def test_new_results_drop_a_selection_the_visitor_no_longer_sees(
+    desktop: Any, demo_server: str
+) -> None:
+    desktop.goto(demo_server + "versand/")
+    box = desktop.locator("header .kbs__input")
+    box.click()
+    box.type("paket", delay=20)
+    wait_for_results_of(desktop, "header", "paket")
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant")
+    box.type(" verf", delay=20)  # the list re-renders under the highlighted option
+    wait_for_results_of(desktop, "header", "paket verf")
+    # nothing is highlighted any more, so Enter must not open an option the visitor cannot see
+    assert desktop.locator("header [role=option][aria-selected=true]").count() == 0
+    assert box.get_attribute("aria-activedescendant") is None
+    box.press("Enter")
+    desktop.wait_for_url(re.compile(r"/search/\?q=paket\+verf"))
 
 
 def test_enter_without_choice_opens_the_results_page(desktop: Any, demo_server: str) -> None:
