@@ -1,8 +1,8 @@
 // kbgen answer assistant ("Frage stellen" / "Ask a question"): a conversation panel that
 // answers from the static passage index in the browser — no server, no third party. Loaded by
 // search-ui.js on the first click of the launcher. The conversation lives in sessionStorage for
-// this tab only; on a hand-over it is passed to window.kbgenVisit.record (the visit context
-// the contact form shows) when that exists. All texts come from data-search-assistant-*.
+// this tab only; its questions, the answers given and how it ended go to the visit's record
+// (window.kbgenVisit, visit.js), which the contact form shows and the self-service report counts. All texts come from data-search-assistant-*.
 import { answers, safeFragment } from "./search-answer.js";
 import { el } from "./dom.js";
 
@@ -60,7 +60,12 @@ export function open(launcher) {
     return b;
   }));
 
+  // The visit's record (visit.js): the questions and the answers given, for the contact form
+  // and the self-service report, and how the conversation ended.
+  const record = (kind, data) => { try { window.kbgenVisit?.record(kind, data); } catch { /* optional */ } };
+
   function vote(a) {
+    record("assistant_outcome", { outcome: "resolved" });
     const url = t.votesUrl;
     if (!url) return;
     fetch(url, {
@@ -71,12 +76,7 @@ export function open(launcher) {
 
   function offerHuman() {
     const link = el("a", { class: "kba__contact", href: new URL("kontakt/", root).href, text: t.searchAssistantContact });
-    link.addEventListener("click", () => {
-      const visit = window.kbgenVisit;
-      if (visit && typeof visit.record === "function") {
-        for (const m of talk) { try { visit.record("assistant", { role: m.role, text: m.text }); } catch { /* optional */ } }
-      }
-    });
+    link.addEventListener("click", () => record("assistant_outcome", { outcome: "escalated" }));
     say("bot", t.searchAssistantHuman, { nodes: [link] });
   }
 
@@ -91,6 +91,7 @@ export function open(launcher) {
         buttons(others.map((c) => [c.title, () => { say("user", c.title); state.at = state.candidates.indexOf(c); show(c); }, "kba__alt"])));
     }
     say("bot", state.at ? t.searchAssistantNext : t.searchAssistantFound, { answer: a, nodes });
+    record("assistant", { role: "assistant", text: `${a.title} – ${new URL(a.url, root).href}` });
   }
 
   function no() {
@@ -103,6 +104,7 @@ export function open(launcher) {
 
   async function ask(q) {
     say("user", q);
+    record("assistant", { role: "user", text: q });
     const found = await api.candidates(q);
     state = { candidates: found, at: 0, noes: 0, question: q };
     if (!found.length) { say("bot", t.searchAssistantNothing); say("bot", t.searchAssistantRephrase); offerHuman(); return; }

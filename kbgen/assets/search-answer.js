@@ -45,6 +45,9 @@ export function answers({ root, lang, votesUrl, texts: t }) {
     try { return new URL(href, root).href; } catch { return ""; }
   };
   const voted = new Set();
+  const seen = new Set(); // passages already counted as shown on this page
+  const passageId = (p) => p.id.replace(/#$/, ""); // the lead answer's id is the article's
+  const record = (kind, data) => { try { window.kbgenVisit?.record(kind, data); } catch { /* optional */ } };
 
   async function find(q) {
     // One word is a keyword, never an answer (confidence 0): load nothing for it.
@@ -69,8 +72,11 @@ export function answers({ root, lang, votesUrl, texts: t }) {
 
   function vote(best, value, where) {
     const article = best.id.split("#")[0];
-    if (!votesUrl || voted.has(article)) return;
+    if (voted.has(article)) return;
     voted.add(article);
+    if (value === "yes") record("answer", { id: passageId(best), helpful: true });
+    where.replaceChildren(el("span", { text: value === "yes" ? t.searchAnswerThanks : t.searchAnswerSorry }));
+    if (!votesUrl) return;
     fetch(votesUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -78,11 +84,11 @@ export function answers({ root, lang, votesUrl, texts: t }) {
       credentials: "omit",
       keepalive: true,
     }).catch(() => {});
-    where.replaceChildren(el("span", { text: value === "yes" ? t.searchAnswerThanks : t.searchAnswerSorry }));
   }
 
   function card(a, { compact = false } = {}) {
     const best = a.best;
+    if (!seen.has(best.id)) { seen.add(best.id); record("answer", { id: passageId(best), shown: true }); }
     const id = `kbs-answer-${Math.random().toString(36).slice(2, 8)}`;
     const feedback = el("p", { class: "kbs-answer__vote" }, el("span", { text: t.searchAnswerHelpful }), " ");
     for (const [value, label] of [["yes", t.searchAnswerYes], ["no", t.searchAnswerNo]]) {

@@ -38,6 +38,18 @@ def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# Wraps visit.js's record() as the page defines it, keeping what the page reports in __rec.
+RECORDER = """window.__rec = [];
+Object.defineProperty(window, "kbgenVisit", {
+  configurable: true,
+  get() { return window.__visit; },
+  set(real) {
+    window.__visit = { ...real, record: (kind, data) => { window.__rec.push([kind, data]);
+      return real.record(kind, data); } };
+  },
+});"""
+
+
 @pytest.fixture
 def phone(chromium: Any, demo_server: str) -> Any:
     context = chromium.new_context(viewport={"width": 360, "height": 740})
@@ -78,6 +90,7 @@ def axe_clean(page: Any, what: str) -> None:
 def test_results_page_shows_an_instant_answer_without_layout_shift(
     phone: Any, demo_server: str, artifacts: Path
 ) -> None:
+    phone.add_init_script(RECORDER)
     phone.goto(demo_server + "search/?q=Wie+lange+dauert+die+Lieferung%3F")
     card = phone.locator(".kbs-page__answer .kbs-answer")
     card.wait_for()
@@ -101,6 +114,12 @@ def test_results_page_shows_an_instant_answer_without_layout_shift(
     )
     assert phone.kb_votes == [
         {"article": "lieferzeit", "lang": "de", "rev": "", "value": "yes", "via": "answer"}
+    ]
+    # the self-service report counts answers shown and marked helpful (visit.js)
+    answers = phone.evaluate("window.__rec.filter((r) => r[0] === 'answer')")
+    assert answers == [
+        ["answer", {"id": "lieferzeit", "shown": True}],
+        ["answer", {"id": "lieferzeit", "helpful": True}],
     ]
 
 
@@ -136,6 +155,10 @@ def test_assistant_answers_falls_back_and_hands_over(
     assert "Stellen Sie Ihre Frage" in log.inner_text()
     field = dialog.get_by_label("Ihre Frage")
     assert phone.evaluate("document.activeElement.id") == "kba-input"
+    # What the assistant tells the visit's record (visit.js): questions, answers, outcomes.
+    phone.evaluate(
+        "() => { window.__rec = []; window.kbgenVisit = { record: (k, v) => __rec.push([k, v]) }; }"
+    )
     field.fill("Wie lange dauert die Lieferung?")
     field.press("Enter")
     dialog.locator(".kba__question").first.wait_for()
@@ -153,14 +176,16 @@ def test_assistant_answers_falls_back_and_hands_over(
     assert contact.get_attribute("href").endswith("/kontakt/")
     phone.screenshot(path=str(artifacts / "assistant-handover-360.png"))
     phone.evaluate(
-        """() => { window.__rec = []; window.kbgenVisit = { record: (k, v) => __rec.push([k, v]) };
-        document.addEventListener('click', (e) => {
-          if (e.target.closest('.kba__contact')) e.preventDefault(); }); }"""
+        """() => document.addEventListener('click', (e) => {
+          if (e.target.closest('.kba__contact')) e.preventDefault(); })"""
     )
     contact.click()
     recorded = phone.evaluate("window.__rec")
     assert recorded[0] == ["assistant", {"role": "user", "text": "Wie lange dauert die Lieferung?"}]
-    assert {r[1]["role"] for r in recorded} == {"user", "bot"}
+    answered = [r[1] for r in recorded if r[0] == "assistant" and r[1]["role"] == "assistant"]
+    assert len(answered) == 2 and "/kontakt/" not in answered[0]["text"]
+    assert "Lieferung" in answered[0]["text"]  # the answer's title and link, for the agent
+    assert recorded[-1] == ["assistant_outcome", {"outcome": "escalated"}]
 
     # "Ja" ends it with a vote tagged as the assistant's
     field.fill("Kann ich mit PayPal bezahlen?")
@@ -169,6 +194,10 @@ def test_assistant_answers_falls_back_and_hands_over(
     dialog.get_by_role("button", name="Ja").last.click()
     phone.wait_for_function("document.querySelector('.kba__log').textContent.includes('Schön')")
     assert phone.kb_votes[-1]["via"] == "assist" and phone.kb_votes[-1]["value"] == "yes"
+    assert phone.evaluate("window.__rec.at(-1)") == [
+        "assistant_outcome",
+        {"outcome": "resolved"},
+    ]
 
     # Escape closes and gives the focus back; the tab keeps the conversation
     field.press("Escape")
