@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import anyio
 
+from kbgen.contact.settings import ContactSettings
 from kbgen.feedback.errors import ApiError, RateLimited
 from kbgen.feedback.keys import FormTokens, Keys
 from kbgen.feedback.manifest import ArticleRef, Manifest, ManifestSource, origin_of
@@ -50,6 +51,8 @@ class CollectorSettings:
     secret: str = ""
     #: How long the no-JS confirm page's form stays valid.
     form_token_ttl: dt.timedelta = field(default_factory=lambda: dt.timedelta(hours=2))
+    #: Contact requests (kbgen.contact): delivery channels, limits, retention.
+    contact: ContactSettings = field(default_factory=ContactSettings)
     #: Test mode only: identify clients by the X-Kbgen-Test-Client header instead of their
     #: address, so a load test can simulate many clients. Never enable in production.
     test_client_header: bool = False

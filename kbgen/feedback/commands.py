@@ -6,9 +6,11 @@ import datetime as dt
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from kbgen.contact.commands import contact_options, contacts, settings_from
 from kbgen.feedback.collector import CollectorSettings
 from kbgen.feedback.errors import FeedbackError
 from kbgen.feedback.manifest import load_manifest
@@ -88,6 +90,7 @@ def feedback_group() -> None:
     show_default=True,
     type=click.Choice(["debug", "info", "warning", "error"]),
 )
+@contact_options
 def serve(
     db_url: str,
     site_dir: Path,
@@ -99,8 +102,9 @@ def serve(
     forwarded_allow_ips: str,
     test_client_header: bool,
     log_level: str,
+    **contact: Any,
 ) -> None:
-    """Run the feedback collector (HTTP)."""
+    """Run the feedback collector (HTTP), which also takes contact requests."""
     import uvicorn
 
     from kbgen.feedback.app import create_app
@@ -113,6 +117,7 @@ def serve(
         vote_limit=vote_limit,
         secret=secret,
         test_client_header=test_client_header,
+        contact=settings_from(contact),
     )
     app = create_app(settings)
     log.info(
@@ -129,6 +134,24 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
     )
+
+
+@feedback_group.command("contacts")
+@db_option
+@click.option("--retry", multiple=True, metavar="REFERENCE", help="Deliver this request again.")
+@click.option("--retry-all", is_flag=True, help="Deliver every pending and failed request now.")
+@click.option(
+    "--purge",
+    "purge_days",
+    type=click.IntRange(0),
+    metavar="DAYS",
+    help="Delete delivered requests older than DAYS days.",
+)
+def contacts_command(
+    db_url: str, retry: tuple[str, ...], retry_all: bool, purge_days: int | None
+) -> None:
+    """Contact requests not yet delivered: list them, deliver again, purge old ones."""
+    contacts(db_url, retry, retry_all, purge_days)
 
 
 @feedback_group.command("report")

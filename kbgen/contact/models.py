@@ -1,0 +1,115 @@
+"""The body of ``POST /api/contact`` (also its OpenAPI schema), validated and cleaned.
+
+Single-line fields lose control characters and line breaks (no header injection can come from
+them); the e-mail address must be one plain address. The visit context is what the contact
+page shows as "Wird mitgesendet" (kbgen/assets/visit.js keeps it in sessionStorage); unknown
+keys inside it are dropped, so the browser side may grow without breaking old collectors.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from kbgen.feedback.models import LANG_PATTERN, TOKEN_PATTERN
+from kbgen.feedback.privacy import clean_text
+
+MESSAGE_MAX = 5000
+#: One address, no display name, no spaces or separators a mail header would read as two.
+EMAIL_PATTERN = r"^[^@\s<>,;:\"'()\[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"  # noqa: E501
+ORDER_PATTERN = r"^[\w .#/-]*$"
+ITEMS_MAX = 20
+# At least one character that survives cleaning (not a space, control or bidi character), so a
+# message the schema allows is never empty once cleaned.
+VISIBLE = "[^\\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+
+
+def _line(value: object) -> object:
+    return clean_text(value, multiline=False) if isinstance(value, str) else value
+
+
+def _text(value: object) -> object:
+    return clean_text(value, multiline=True) if isinstance(value, str) else value
+
+
+Line = Annotated[str, BeforeValidator(_line)]
+Text = Annotated[str, BeforeValidator(_text)]
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Search(_Item):
+    q: Line = Field(max_length=200)
+    results: int = Field(default=0, ge=0, le=10_000)
+
+
+class ArticleSeen(_Item):
+    id: Line = Field(max_length=100)
+    lang: Line = Field(default="", max_length=16)
+    title: Line = Field(default="", max_length=300)
+    url: Line = Field(default="", max_length=500)
+
+
+class Vote(_Item):
+    id: Line = Field(max_length=100)
+    lang: Line = Field(default="", max_length=16)
+    value: Literal["yes", "no"]
+
+
+class Turn(_Item):
+    role: Literal["user", "assistant"]
+    text: Text = Field(max_length=2000)
+
+
+class Context(_Item):
+    """The part of the visit the customer left in "Wird mitgesendet"."""
+
+    lang: Line = Field(default="", max_length=16)
+    referrer: Line = Field(default="", max_length=500)
+    searches: list[Search] = Field(default_factory=list, max_length=ITEMS_MAX)
+    articles: list[ArticleSeen] = Field(default_factory=list, max_length=ITEMS_MAX)
+    votes: list[Vote] = Field(default_factory=list, max_length=ITEMS_MAX)
+    assistant: list[Turn] = Field(default_factory=list, max_length=ITEMS_MAX)
+
+
+class ContactIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lang: str = Field(min_length=2, max_length=16, pattern=LANG_PATTERN)
+    email: str = Field(max_length=254, pattern=EMAIL_PATTERN, description="For the reply.")
+    message: Text = Field(min_length=1, max_length=MESSAGE_MAX, pattern=VISIBLE)
+    subject: Line = Field(default="", max_length=200)
+    topic: Line = Field(default="", max_length=200, description="A category or an article.")
+    name: Line = Field(default="", max_length=100)
+    order: Line = Field(default="", max_length=64, pattern=ORDER_PATTERN)
+    context: Context = Field(default_factory=Context)
+    form_token: str = Field(
+        min_length=16,
+        max_length=64,
+        pattern=r"^[0-9]+\.[A-Za-z0-9_=-]+$",
+        description="From GET /api/contact/token (the site's origin only; expires).",
+    )
+    website: str = Field(default="", max_length=200, description="Leave empty (spam trap).")
+
+    @field_validator("message")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the message is empty")
+        return value
+
+
+class ContactOut(BaseModel):
+    reference: str = Field(description="What the customer quotes, e.g. K-2026-000123.")
+    status: Literal["stored"] = "stored"
+
+
+class ContactToken(BaseModel):
+    token: str
+    expires_in: int = Field(description="Seconds the token stays valid.")
+
+
+__all__ = ["TOKEN_PATTERN", "ContactIn", "ContactOut", "ContactToken", "Context"]
