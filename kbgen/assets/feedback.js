@@ -128,6 +128,7 @@ function setup(root) {
       return;
     }
     remembered.set(key, { value, rev, at: new Date().toISOString() });
+    window.kbgenVisit && window.kbgenVisit.record("vote", { id: article, lang, value });
     choices.hidden = true;
     say(strings.thanks_yes);
     if (value === "no" && data.followup) askWhy(data.token);

@@ -125,7 +125,7 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
     for (const hit of res.results) {
       const content = [el("span", { class: "kbs__title" }, marked(hit.title, hit.titleMarks))];
       if (hit.category) content.push(el("span", { class: "kbs__meta", text: hit.category }));
-      options.push(option(options.length, content, go(hitUrl(hit))));
+      options.push(option(options.length, content, () => { window.kbgenVisit && kbgenVisit.record("result", { q, rank: res.results.indexOf(hit) + 1, id: hit.id }); go(hitUrl(hit))(); }));
     }
     if (suggestion) {
       const [before, after] = fmt(t.searchDidYouMean, { suggestion: "\u0000" }).split("\u0000");
@@ -152,6 +152,7 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
       const suggestion = res.total ? null : await client.suggest(q, { lang });
       if (mine !== seq) return; // a newer keystroke won
       render(q, res, suggestion);
+      window.kbgenVisit && kbgenVisit.record("search", { q, results: res.total });
       if (res.total) zero.cancel(); else zero.later(q);
     } catch {
       if (mine === seq) { status.textContent = t.searchUnavailable || ""; open(false); }
@@ -263,6 +264,8 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
       }
       renderFilters(res);
       renderHits(res);
+      window.kbgenVisit && kbgenVisit.record("search", { q, results: total, final });
+      list.querySelectorAll("a").forEach((a, i) => a.addEventListener("click", () => window.kbgenVisit && kbgenVisit.record("result", { q, rank: i + 1, id: res.results[i].id })));
       more.hidden = res.total <= state.limit;
       empty.hidden = total > 0;
       if (total) zero.cancel(); else if (final) zero.now(q); else zero.later(q);

@@ -21,6 +21,7 @@ from kbgen.contact.api import ContactService
 from kbgen.feedback import contract, models, pages
 from kbgen.feedback.collector import TEST_CLIENT_HEADER, Collector, CollectorSettings
 from kbgen.feedback.errors import ApiError, code_for_status, error_payload, error_responses
+from kbgen.feedback.events import mount_events
 from kbgen.feedback.guard import Guard
 from kbgen.feedback.keys import SECRET_ENV
 from kbgen.feedback.manifest import ManifestSource
@@ -374,4 +375,5 @@ def create_app(
             pages.followup_thanks_page(request.state.page_lang, back), headers=pages.PAGE_HEADERS
         )
 
+    mount_events(app, collector)
     return app

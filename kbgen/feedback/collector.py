@@ -18,6 +18,7 @@ import anyio
 
 from kbgen.contact.settings import ContactSettings
 from kbgen.feedback.errors import ApiError, RateLimited
+from kbgen.feedback.event_store import EventSettings
 from kbgen.feedback.keys import FormTokens, Keys
 from kbgen.feedback.manifest import ArticleRef, Manifest, ManifestSource, origin_of
 from kbgen.feedback.privacy import ClientHasher, redact_query
@@ -56,6 +57,8 @@ class CollectorSettings:
     #: Test mode only: identify clients by the X-Kbgen-Test-Client header instead of their
     #: address, so a load test can simulate many clients. Never enable in production.
     test_client_header: bool = False
+    #: Visit events for the self-service report (docs/analytics.md).
+    events: EventSettings = field(default_factory=EventSettings)
 
 
 def _utcnow() -> dt.datetime:

@@ -11,8 +11,10 @@ from typing import Any
 import click
 
 from kbgen.contact.commands import contact_options, contacts, settings_from
+from kbgen.feedback.analytics_render import CSV_TABLES
 from kbgen.feedback.collector import CollectorSettings
 from kbgen.feedback.errors import FeedbackError
+from kbgen.feedback.event_store import EventSettings
 from kbgen.feedback.manifest import load_manifest
 from kbgen.feedback.report_render import FORMATS
 from kbgen.feedback.store import DEFAULT_DB_URL
@@ -27,6 +29,16 @@ db_option = click.option(
     envvar="KBGEN_FEEDBACK_DB",
     help="Database URL: sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@HOST/DB "
     "(env KBGEN_FEEDBACK_DB).",
+)
+
+
+retention_option = click.option(
+    "--retention-days",
+    default=90,
+    show_default=True,
+    envvar="KBGEN_EVENTS_RETENTION_DAYS",
+    type=click.IntRange(1),
+    help="Keep visit events this many days (env KBGEN_EVENTS_RETENTION_DAYS).",
 )
 
 
@@ -85,6 +97,14 @@ def feedback_group() -> None:
     "header instead of their address (anyone could then dodge the rate limit).",
 )
 @click.option(
+    "--event-limit",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Visit events per client and UTC day (POST /api/events).",
+)
+@retention_option
+@click.option(
     "--log-level",
     default="info",
     show_default=True,
@@ -101,6 +121,8 @@ def serve(
     secret: str,
     forwarded_allow_ips: str,
     test_client_header: bool,
+    event_limit: int,
+    retention_days: int,
     log_level: str,
     **contact: Any,
 ) -> None:
@@ -118,6 +140,7 @@ def serve(
         secret=secret,
         test_client_header=test_client_header,
         contact=settings_from(contact),
+        events=EventSettings(limit=event_limit, retention_days=retention_days),
     )
     app = create_app(settings)
     log.info(
@@ -174,18 +197,46 @@ def contacts_command(
     type=click.Path(file_okay=False, path_type=Path),
     help="The built site, for article titles and URLs.",
 )
-def report(db_url: str, since: str, fmt: str, output: Path | None, site_dir: Path | None) -> None:
-    """Write the feedback report (HTML, CSV or JSON)."""
+@click.option(
+    "--search-index",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The built search index, for the article closest to each content gap "
+    "(default: ./search_index when it exists).",
+)
+@click.option(
+    "--table",
+    type=click.Choice(CSV_TABLES),
+    default="articles",
+    show_default=True,
+    help="Which table --format csv writes.",
+)
+def report(
+    db_url: str,
+    since: str,
+    fmt: str,
+    output: Path | None,
+    site_dir: Path | None,
+    search_index: Path | None,
+    table: str,
+) -> None:
+    """Write the feedback and self-service report (HTML, CSV or JSON)."""
     from kbgen.feedback.report import build_report, parse_since
     from kbgen.feedback.report_render import render
+    from kbgen.feedback.self_service import build_self_service
     from kbgen.feedback.store import Store
 
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     first_day = parse_since(since, now.date())
     manifest = load_manifest(site_dir) if site_dir else None
+    if search_index is None and Path("search_index").is_dir():
+        search_index = Path("search_index")
     store = Store(db_url)
     try:
-        text = render(build_report(store, manifest, since=first_day, now=now), fmt)
+        built = build_report(store, manifest, since=first_day, now=now)
+        built.self_service = build_self_service(
+            store, manifest, today=now.date(), since=first_day, index_dir=search_index
+        )
+        text = render(built, fmt, table)
     finally:
         store.close()
     if output is None:
@@ -196,3 +247,20 @@ def report(db_url: str, since: str, fmt: str, output: Path | None, site_dir: Pat
     except OSError as exc:
         raise FeedbackError(f"Cannot write the report to {output}: {exc}") from exc
     click.echo(f"Wrote {output}", err=True)
+
+
+@feedback_group.command("purge")
+@db_option
+@retention_option
+def purge(db_url: str, retention_days: int) -> None:
+    """Delete visit events older than the retention period (the collector also does it daily)."""
+    from kbgen.feedback.event_store import EventStore, retention_cutoff
+    from kbgen.feedback.store import Store
+
+    store = Store(db_url)
+    try:
+        first_kept = retention_cutoff(dt.datetime.now(dt.UTC).date(), retention_days)
+        deleted = EventStore(store).purge(first_kept)
+    finally:
+        store.close()
+    click.echo(f"Deleted {deleted} events from before {first_kept.isoformat()}", err=True)

@@ -14,6 +14,8 @@ from typing import Any
 VOTES_PATH = "/api/votes"
 FOLLOWUPS_PATH = "/api/followups"
 ZERO_RESULTS_PATH = "/api/zero-results"
+#: Visit events that visit.js sends in batches (docs/analytics.md).
+EVENTS_PATH = "/api/events"
 #: No-JS pages: the widget's links open the confirm page; its form posts back there.
 VOTE_PAGE_PATH = "/vote"
 FOLLOWUP_PAGE_PATH = "/followup"

@@ -109,7 +109,31 @@ def _v2_no_salts_in_database(conn: Connection) -> None:
     conn.execute(text("DROP TABLE IF EXISTS kbgen_salts"))
 
 
-def _v3_contact_requests(conn: Connection) -> None:
+def _v3_events(conn: Connection) -> None:
+    md = MetaData()
+    ident = BigInteger().with_variant(Integer(), "sqlite")
+    Table(
+        "kbgen_events",
+        md,
+        Column("id", ident, primary_key=True, autoincrement=True),
+        Column("visit", String(32), nullable=False),
+        Column("seq", Integer, nullable=False),
+        Column("kind", String(24), nullable=False),
+        Column("lang", String(16), nullable=False),
+        Column("seconds", Integer, nullable=False),
+        Column("article_id", String(100), nullable=True),
+        Column("query", String(200), nullable=True),
+        Column("number", Integer, nullable=True),
+        Column("value", String(32), nullable=True),
+        Column("day", Date, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Index("ix_kbgen_events_visit", "visit", "seq"),
+        Index("ix_kbgen_events_day", "day"),
+    )
+    md.create_all(conn)
+
+
+def _v4_contact_requests(conn: Connection) -> None:
     md = MetaData()
     ident = BigInteger().with_variant(Integer(), "sqlite")
     Table(
@@ -152,7 +176,8 @@ Migration = tuple[int, str, Callable[[Connection], None]]
 MIGRATIONS: list[Migration] = [
     (1, "votes, follow-ups, zero-result queries, salts, rate counters", _v1_initial),
     (2, "drop the salts table: the key lives outside the database", _v2_no_salts_in_database),
-    (3, "contact requests and their delivery outbox", _v3_contact_requests),
+    (3, "visit events for the self-service report", _v3_events),
+    (4, "contact requests and their delivery outbox", _v4_contact_requests),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
@@ -135,6 +136,9 @@ class Report:
     comments: list[Comment]
     zero_results: list[ZeroResult]
     daily: list[tuple[dt.date, Counts]]
+    #: The visit-event figures (:class:`kbgen.feedback.analytics_render.SelfService`), when
+    #: the report was built with them.
+    self_service: Any = None
 
     @property
     def voted(self) -> list[ArticleFigures]:

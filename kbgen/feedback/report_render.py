@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from kbgen.feedback import analytics_render
 from kbgen.feedback.contract import REASONS
 from kbgen.feedback.report import ArticleFigures, Counts, Report
 
@@ -105,7 +106,15 @@ def to_data(report: Report) -> dict[str, Any]:
             for z in report.zero_results
         ],
         "daily": [{"day": d.isoformat(), "yes": c.yes, "no": c.no} for d, c in report.daily],
+        **_self_service(report),
     }
+
+
+def _self_service(report: Report) -> dict[str, Any]:
+    if report.self_service is None:
+        return {}
+    info = {(a.id, a.lang): a for a in report.articles}
+    return {"self_service": analytics_render.to_data(report.self_service, info)}
 
 
 def to_json(report: Report) -> str:
@@ -201,9 +210,14 @@ def _daily_chart(report: Report, width: int = 640, height: int = 140) -> dict[st
 
 def to_html(report: Report) -> str:
     reasons_total = sum(report.reasons.values())
+    data = to_data(report)
+    ss = data.get("self_service")
     return _env.get_template("report.html").render(
         r=report,
-        data=to_data(report),
+        data=data,
+        ss=ss,
+        sx=analytics_render.html_context(ss) if ss else None,
+        site_url=report.site_url,
         least=report.least_helpful(),
         voted=sorted(report.voted, key=lambda a: (-a.votes.total, a.id, a.lang)),
         unvoted=len(report.articles) - len(report.voted),
@@ -214,5 +228,10 @@ def to_html(report: Report) -> str:
     )
 
 
-def render(report: Report, fmt: str) -> str:
+def render(report: Report, fmt: str, table: str = "articles") -> str:
+    """``table`` picks the CSV table: "articles" (one row per article) or, with the
+    self-service figures, one of "summary", "queries", "gaps"."""
+    if fmt == "csv" and table != "articles":
+        ss = to_data(report).get("self_service")
+        return analytics_render.to_csv(ss, table, _cell) if ss else ""
     return {"html": to_html, "csv": to_csv, "json": to_json}[fmt](report)

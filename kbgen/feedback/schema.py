@@ -126,3 +126,30 @@ rate_counters = Table(
     Column("scope", String(160), primary_key=True),
     Column("count", Integer, nullable=False),
 )
+
+# Self-service analytics (docs/analytics.md). One row per event of a visit; ``visit`` is a
+# random id the browser makes per tab, linking that tab's events and nothing else. No
+# address, user id or cookie value is stored; ``query`` is normalized and redacted like
+# zero-result queries. Rows older than the retention period are purged.
+events = Table(
+    "kbgen_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("visit", String(32), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("lang", String(16), nullable=False),
+    # Seconds since the visit's first event, by the browser's clock (orders events, measures
+    # "right away").
+    Column("seconds", Integer, nullable=False),
+    Column("article_id", String(100), nullable=True),
+    Column("query", String(200), nullable=True),
+    # search: number of results; result: rank (1 = first).
+    Column("number", Integer, nullable=True),
+    # vote: yes/no; answer: shown/helpful; assistant: role; assistant_outcome: outcome.
+    Column("value", String(32), nullable=True),
+    Column("day", Date, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_kbgen_events_visit", "visit", "seq"),
+    Index("ix_kbgen_events_day", "day"),
+)

@@ -44,6 +44,11 @@ class FeedbackConfig(base.Config):
     """Base URL of `kbgen feedback serve`; empty: links fall back to a mailto: to contact.email."""
     report_zero_results = c.Type(bool, default=False)
     """Let the search UI report searches that find nothing to the collector."""
+    events = c.Type(bool, default=True)
+    """Send anonymous visit events for the self-service report to the collector (no cookie,
+    no user id; Global Privacy Control and Do Not Track are honoured). Needs collector_url."""
+    events_local = c.Type(bool, default=False)
+    """Send events from a local preview too (localhost, 127.0.0.1, file:); off by default."""
 
 
 class KbgenConfig(base.Config):

@@ -92,6 +92,10 @@ def build(
             if collector and options.feedback.report_zero_results
             else "",
             **feedback_contract.widget(collector),
+            "events_url": f"{collector}{feedback_contract.EVENTS_PATH}"
+            if collector and options.feedback.events
+            else "",
+            "events_local": options.feedback.events_local,
         },
         "categories": shared["categories"],
         "promoted": shared["promoted"],
