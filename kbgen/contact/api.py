@@ -16,14 +16,15 @@ from kbgen.contact.models import ContactIn, ContactOut, ContactToken
 from kbgen.contact.outbox import NewRequest, Outbox
 from kbgen.contact.settings import ContactSettings
 from kbgen.contact.worker import DeliveryWorker
+from kbgen.feedback import contract
 from kbgen.feedback.collector import TEST_CLIENT_HEADER, Collector
 from kbgen.feedback.errors import ApiError, FeedbackError, error_responses
 from kbgen.feedback.store import OverLimit
 
 log = logging.getLogger(__name__)
 
-CONTACT_PATH = "/api/contact"
-TOKEN_PATH = "/api/contact/token"
+CONTACT_PATH = contract.CONTACT_PATH
+TOKEN_PATH = contract.CONTACT_TOKEN_PATH
 MAX_BODY = 64 * 1024
 RECOMMENDED_MAX = 3
 

@@ -20,6 +20,10 @@ EVENTS_PATH = "/api/events"
 VOTE_PAGE_PATH = "/vote"
 FOLLOWUP_PAGE_PATH = "/followup"
 
+#: Contact requests (kbgen.contact): the form's token, then the request.
+CONTACT_TOKEN_PATH = "/api/contact/token"
+CONTACT_PATH = "/api/contact"
+
 #: Why a "no" vote was cast, in the order the form lists them (labels: feedback_reason_<r>).
 REASONS: tuple[str, ...] = ("outdated", "confusing", "missing", "unsolved", "other")
 #: Characters in a follow-up comment, a line break counting as one (as a textarea's maxlength).
