@@ -239,9 +239,9 @@ class Outbox:
             ).rowcount
 
     def purge(self, before: dt.date) -> int:
-        """Delete requests from days before ``before`` whose deliveries are all finished
-        (sent or failed); pending ones are kept until delivered."""
-        open_ids = select(deliveries_t.c.request_id).where(deliveries_t.c.state == "pending")
+        """Delete requests from days before ``before`` that every channel has received; the
+        others (pending or failed) are kept until delivered."""
+        open_ids = select(deliveries_t.c.request_id).where(deliveries_t.c.state != "sent")
         old = select(requests_t.c.id).where(
             requests_t.c.day < before, requests_t.c.id.not_in(open_ids)
         )
