@@ -12,6 +12,7 @@ import click
 
 from kbgen import __version__
 from kbgen.exceptions import BuildError, KbgenError
+from kbgen.settings import ConfigReader, Settings
 
 CONFIG_OPTION = click.option(
     "-f",
@@ -49,8 +50,16 @@ def _setup_logging(verbose: bool) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kbgen")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """kbgen: Markdown FAQ articles → a fast, private, mobile-first help center."""
+    ctx.obj = ConfigReader(_read_settings)
+
+
+def _read_settings(config_file: Path) -> Settings:
+    from kbgen.site import runner
+
+    return runner.settings(runner.load_config(config_file))
 
 
 @cli.command()
@@ -81,22 +90,25 @@ def build(
     Exit status: 0 built, 1 article errors (or warnings with --strict) or a failed build,
     2 usage or configuration errors. The previous site stays untouched when a build fails.
     """
+    from kbgen.build import BuildRecord
+    from kbgen.report import build_report
     from kbgen.site import runner
 
     _setup_logging(verbose)
     config = runner.load_config(config_file, articles=articles, site_dir=site_dir, strict=strict)
+    record = BuildRecord(Path(config.site_dir))
     try:
-        result = runner.build(config)
+        runner.build(config, record)
     except KbgenError as exc:
         if report_file:
-            _write_json(report_file, runner.report(config, None, exc.format_message()))
+            _write_json(report_file, build_report(record, exc.format_message()))
         raise
     if report_file:
-        _write_json(report_file, runner.report(config, result, None))
-    published = len(result.catalog.published)
+        _write_json(report_file, build_report(record, None))
+    assert record.catalog is not None and record.seconds is not None
     click.echo(
-        f"kbgen: built {published} articles into {result.config.site_dir} "
-        f"in {result.seconds:.1f} s",
+        f"kbgen: built {len(record.catalog.published)} articles into {record.site_dir} "
+        f"in {record.seconds:.1f} s",
         err=True,
     )
 
@@ -141,6 +153,7 @@ def check(
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration errors.
     """
     from kbgen.articles import Severity
+    from kbgen.report import problem_record
     from kbgen.site import runner
 
     _setup_logging(verbose)
@@ -148,22 +161,7 @@ def check(
     catalog = runner.check(runner.load_config(config_file, articles=articles))
     shown = [p for p in sorted(catalog.problems) if verbose or p.severity is not Severity.INFO]
     if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "path": p.path,
-                        "line": p.line,
-                        "severity": p.severity.value,
-                        "message": p.message,
-                        "hint": p.hint,
-                    }
-                    for p in shown
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps([problem_record(p) for p in shown], ensure_ascii=False, indent=2))
     else:
         for problem in shown:
             click.echo(problem.format())
@@ -191,11 +189,7 @@ def new(title: str, category: str, config_file: str, articles: str | None) -> No
     from kbgen.site import runner
 
     config = runner.load_config(config_file, articles=articles)
-    from kbgen.site.project import base_language
-
-    plugin = runner.plugin_of(config)
-    code = (plugin.config.language if plugin else None) or config.theme.get("language") or "de"
-    lang = base_language(code)
+    lang = runner.settings(config).lang
     catalog = load(Path(config.docs_dir), LoadOptions(default_lang=lang))
     path = create(catalog, title, category, lang=lang)
     try:

@@ -312,3 +312,52 @@ def test_unexpected_errors_are_one_line_unless_verbose(make_project, kbgen) -> N
     assert "kbgen-site" in result.stderr.strip().splitlines()[-1]
     verbose = kbgen("build", "-v", "--site-dir", "/proc/kbgen-site", cwd=project.root)
     assert verbose.returncode != 0
+
+
+# -- commands that read the project's configuration ------------------------------------------
+
+
+@pytest.fixture
+def indexed_project(make_project, run):
+    """A built project whose index and site live where its mkdocs.yml says (not the defaults)."""
+    project = make_project({"versand/paket.md": GOOD})
+    text = project.config.read_text(encoding="utf-8")
+    text = text.replace("search: {enabled: false}", "search: {index_dir: suchindex}")
+    project.config.write_text(text + "site_dir: ausgabe\n", encoding="utf-8")
+    assert run("build", cwd=project.root).returncode == 0
+    assert (project.root / "suchindex").is_dir() and (project.root / "ausgabe").is_dir()
+    return project
+
+
+def test_search_reads_the_configured_index(indexed_project, kbgen, tmp_path) -> None:
+    result = kbgen("search", "Sendungsnummer", "--json", cwd=indexed_project.root)
+    assert result.returncode == 0, result.stderr
+    assert [hit["id"] for hit in json.loads(result.stdout)] == ["paket"]
+    elsewhere = kbgen("search", "Paket", "--json", "-f", str(indexed_project.config), cwd=tmp_path)
+    assert [hit["id"] for hit in json.loads(elsewhere.stdout)] == ["paket"]
+    override = kbgen("search", "Paket", "--index", str(tmp_path / "leer"), cwd=tmp_path)
+    assert override.returncode != 0  # --index still wins over the configuration
+    no_traceback(override)
+
+
+def test_feedback_serve_reads_the_configured_site(indexed_project, monkeypatch) -> None:
+    import uvicorn
+
+    from kbgen import cli as cli_module
+    from kbgen.feedback import app as feedback_app
+
+    served = []
+    create = feedback_app.create_app
+    monkeypatch.setattr(feedback_app, "create_app", lambda s: served.append(s) or create(s))
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    cli_module._register_optional_commands()
+    monkeypatch.chdir(indexed_project.root)
+    db = f"sqlite:///{indexed_project.root / 'votes.sqlite3'}"
+    result = CliRunner().invoke(cli, ["feedback", "serve", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert served[0].site_dir == indexed_project.root / "ausgabe"
+    other = indexed_project.root / "anderswo"
+    shutil.copytree(indexed_project.root / "ausgabe", other)
+    result = CliRunner().invoke(cli, ["feedback", "serve", "--db", db, "--site-dir", str(other)])
+    assert result.exit_code == 0, result.output
+    assert served[1].site_dir == other

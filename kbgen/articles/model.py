@@ -28,10 +28,6 @@ class Folder:
     def depth(self) -> int:
         return self.slug.count("/") + 1
 
-    @property
-    def url(self) -> str:
-        return f"{self.slug}/"
-
 
 @dataclass(eq=False)
 class Article:
@@ -73,14 +69,6 @@ class Article:
         """The section slug (``category/sub``) or None when the article sits in a category."""
         parts = self.folder.split("/")
         return "/".join(parts[:2]) if len(parts) >= 2 else None
-
-    @property
-    def url(self) -> str:
-        """Site-relative URL of the article page (directory URLs, like MkDocs' default)."""
-        stem = self.path.with_suffix("")
-        if stem.name in ("index", "README"):
-            stem = stem.parent
-        return "" if str(stem) == "." else f"{stem}/"
 
     @property
     def revision(self) -> str:

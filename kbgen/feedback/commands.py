@@ -18,6 +18,7 @@ from kbgen.feedback.event_store import EventSettings
 from kbgen.feedback.manifest import load_manifest
 from kbgen.feedback.report_render import FORMATS
 from kbgen.feedback.store import DEFAULT_DB_URL
+from kbgen.settings import project_settings
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +51,19 @@ def feedback_group() -> None:
 @feedback_group.command("serve")
 @db_option
 @click.option(
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The project's configuration: the collector serves the site it builds (site_dir).",
+)
+@click.option(
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default="site",
-    show_default=True,
-    help="The built site (its assets/kbgen/articles.json lists "
-    "the articles votes are accepted for).",
+    default=None,
+    help="The built site (its assets/kbgen/articles.json lists the articles votes are "
+    "accepted for); default: the configured site_dir, else 'site'.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8750, show_default=True, type=click.IntRange(0, 65535))
@@ -113,7 +121,8 @@ def feedback_group() -> None:
 @contact_options
 def serve(
     db_url: str,
-    site_dir: Path,
+    config_file: Path,
+    site_dir: Path | None,
     host: str,
     port: int,
     origins: tuple[str, ...],
@@ -132,6 +141,9 @@ def serve(
     from kbgen.feedback.app import create_app
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    if site_dir is None:
+        project = project_settings(config_file)
+        site_dir = project.site_dir if project else Path("site")
     settings = CollectorSettings(
         db_url=db_url,
         site_dir=site_dir,

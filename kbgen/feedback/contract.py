@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kbgen import paths
+
 #: JSON API the widget and the search UI POST to.
 VOTES_PATH = "/api/votes"
 FOLLOWUPS_PATH = "/api/followups"
@@ -32,7 +34,7 @@ COMMENT_MAX = 600
 QUERY_MAX = 200
 
 #: The built site's article manifest, relative to the site directory (POSIX separators).
-MANIFEST_PATH = "assets/kbgen/articles.json"
+MANIFEST_PATH = paths.MANIFEST
 
 
 def widget(collector_url: str) -> dict[str, Any]:

@@ -9,6 +9,9 @@ import click
 
 from kbgen.search.engine import search
 from kbgen.search.model import SearchError
+from kbgen.settings import project_settings
+
+DEFAULT_INDEX = "search_index"
 
 
 @click.command("search")
@@ -24,18 +27,34 @@ from kbgen.search.model import SearchError
     help="Number of results.",
 )
 @click.option(
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The project's configuration: its search.index_dir is searched.",
+)
+@click.option(
     "--index",
     "index_dir",
-    default="search_index",
-    show_default=True,
+    default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Search index folder written by `kbgen build`.",
+    help="Search this index folder instead of the configured one "
+    "(default without a configuration: search_index).",
 )
 @click.option("--lang", default=None, help="Only articles in this language (e.g. de).")
 def search_command(
-    query: str, as_json: bool, limit: int, index_dir: Path, lang: str | None
+    query: str,
+    as_json: bool,
+    limit: int,
+    config_file: Path,
+    index_dir: Path | None,
+    lang: str | None,
 ) -> None:
     """Search the help center's index the way the site's search box does."""
+    if index_dir is None:
+        settings = project_settings(config_file)
+        index_dir = settings.search.index_dir if settings else Path(DEFAULT_INDEX)
     try:
         hits = search(index_dir, query, limit=limit, lang=lang)
     except SearchError as exc:

@@ -1,11 +1,18 @@
-"""The MkDocs plugin `kbgen`: articles in, help-center pages out (MkDocs meets kbgen here)."""
+"""The MkDocs plugin `kbgen`: renders the pages of kbgen's build plan with material and kbgen's
+theme. The build's order lives in :mod:`kbgen.build`; this adapter only answers MkDocs' hooks.
+
+Run by ``kbgen build`` the plugin receives a :class:`~kbgen.build.RenderJob`
+(:meth:`KbgenPlugin.rendering`); run by ``mkdocs build`` or ``mkdocs serve`` it prepares one
+itself with the same pipeline steps (:func:`kbgen.build.prepare`).
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import escape
@@ -16,25 +23,41 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kbgen import locale
-from kbgen.articles import Catalog, Severity
+from kbgen import build, paths
 from kbgen.articles.loader import excluded
-from kbgen.articles.structure import HelpCenter
-from kbgen.articles.structure import build as build_structure
-from kbgen.site import context as page_context
-from kbgen.site import project
-from kbgen.site.cache import digest as cache_digest
+from kbgen.exceptions import KbgenError
+from kbgen.indexing import SiteSearch
 from kbgen.site.config import KbgenConfig
-from kbgen.site.pages import PageModel, generated_pages
+from kbgen.site.configure import (
+    configure,
+    configured,
+    notes_of,
+    unused_theme_asset,
+    warnings_of,
+)
 from kbgen.site.progress import Progress
 from kbgen.site.sanitize import clean
+from kbgen.site.settings import settings_of
+from kbgen.site.templates import Kb, count_headings, meta_for
+from kbgen.site.urls import UrlPolicy
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
-MANIFEST_URI = "assets/kbgen/articles.json"
-SEARCH_EXPORT = "assets/kbgen/search"
 STATIC_OUTPUTS = {"404.html", "sitemap.xml", "sitemap.xml.gz"}
+
+
+def url_policy(config: MkDocsConfig) -> UrlPolicy:
+    """The site's URL policy: MkDocs' `use_directory_urls`, so kbgen's links and MkDocs' files
+    agree."""
+    return UrlPolicy(directory_urls=config.use_directory_urls)
+
+
+@dataclass
+class Rendered:
+    """What one MkDocs run wrote: every site-relative file of the site."""
+
+    outputs: set[str] = field(default_factory=set)
 
 
 class KbgenPlugin(BasePlugin[KbgenConfig]):
@@ -43,183 +66,106 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.catalog: Catalog | None = None
-        self.hc: HelpCenter | None = None
-        self.models: dict[str, PageModel] = {}
-        self.search = None
-        self.timings: dict[str, float] = {}
-        self.progress: Progress | None = None
-        self.newest = None
-        self.failure: tuple[str, str] | None = None  # why the build stopped, for the runner
-        self.previous_keys: dict[str, str] | None = None  # set by the runner for incremental builds
-        self.page_keys: dict[str, str] = {}
-        self.expected: set[str] = set()
+        self._job: build.RenderJob | None = None
+        self._rendered = Rendered()
+        self._own_search: SiteSearch | None = None  # only when MkDocs runs the build itself
+        self._progress: Progress | None = None
+
+    @contextmanager
+    def rendering(self, job: build.RenderJob) -> Iterator[Rendered]:
+        """Render ``job`` in the MkDocs build run inside this block."""
+        self._job, self._rendered = job, Rendered()
+        try:
+            yield self._rendered
+        finally:
+            self._job = None
 
     # -- configuration -------------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.failure = None
-        try:
-            self.lang = project.configure(config, self.config)
-        except PluginError as exc:
-            self.failure = ("config", str(exc))
-            raise
-        self.strings = locale.strings(self.lang)
-        self.slugify = project.slugify_of(config)
+        if not configured(config):
+            try:
+                configure(config, self.config)
+            except KbgenError as exc:
+                raise PluginError(exc.format_message()) from None
+        for message in warnings_of(config, self.config):
+            log.warning(message)
+        for message in notes_of(config):
+            log.info(message)
         return config
 
-    # -- files: load, check, arrange -----------------------------------------------------
+    # -- files: the plan's pages, kbgen's assets, the manifest ---------------------------
 
     @event_priority(50)
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        started = time.perf_counter()
-        self.catalog = project.load_catalog(config, self.config, self.slugify)
-        self._report(self.catalog)
-        self.newest = project.fill_dates(self.catalog)
-        self.hc = build_structure(self.catalog)
-        self.timings["load_and_check"] = time.perf_counter() - started
-
-        published = {str(a.path): a for a in self.hc.articles}
+        if self._job is None:
+            self._job = self._prepare(config)
+        job = self._job
+        pages = job.plan.pages
         keep = Files([])
         for file in files:
             if file.src_uri.endswith(".md"):
-                if file.src_uri in published:
+                page = pages.get(file.src_uri)
+                if page is not None and not page.generated:
                     keep.append(file)
                 continue  # drafts, intros (their text goes to landing pages), excluded files
             if file.src_uri.rsplit("/", 1)[-1].startswith("_") or excluded(
-                file.src_uri, self.config.exclude
+                file.src_uri, job.plan.settings.exclude
             ):
                 continue
-            if project.unused_theme_asset(file.src_uri):
+            if unused_theme_asset(file.src_uri):
                 continue
             keep.append(file)
-
-        self.models = {}
-        for model in generated_pages(self.hc, self.strings):
-            self.models[model.src_uri] = model
-            keep.append(File.generated(config, model.src_uri, content=model.markdown))
-        for article in self.hc.articles:
-            self.models[str(article.path)] = PageModel.for_article(article)
+        for page in pages.values():
+            if page.generated:
+                keep.append(File.generated(config, page.src_uri, content=page.markdown))
         for asset in sorted(ASSETS_DIR.rglob("*")):
             if asset.is_file() and not asset.name.startswith("."):
-                uri = "assets/kbgen/" + asset.relative_to(ASSETS_DIR).as_posix()
+                uri = f"{paths.ASSETS}/" + asset.relative_to(ASSETS_DIR).as_posix()
                 keep.append(File.generated(config, uri, abs_src_path=str(asset)))
-        keep.append(File.generated(config, MANIFEST_URI, content=self._manifest(config)))
-
-        self.search = project.prepare_search(config, self.config, self.hc)
-        if self.search is not None:
-            self.search.start_export(Path(config.site_dir))
-        self.expected = {f.dest_uri for f in keep} | STATIC_OUTPUTS
-        if self.previous_keys is not None:
-            # Which pages changed depends on the related lists: wait for them now.
-            self._plan_pages(config, keep)
-        else:
-            self.timings["pages_to_build"] = len(self.models)
-            self.progress = Progress(len(self.models))
+        keep.append(File.generated(config, paths.MANIFEST, content=job.plan.manifest()))
+        self._rendered.outputs = {f.dest_uri for f in keep} | STATIC_OUTPUTS
+        if job.changed is not None:
+            for file in keep.documentation_pages():
+                # MkDocs' dirty mode asks each file whether it changed; the answer is kbgen's.
+                file.is_modified = _answer(file.src_uri in job.changed)  # type: ignore[method-assign]
+        self._progress = Progress(len(pages) if job.changed is None else len(job.changed))
         return keep
 
-    @property
-    def related(self) -> dict[tuple[str, str], list[str]]:
-        if self.search is None:
-            return {}
-        if "search_index" not in self.timings:
-            started = time.perf_counter()
-            self.search.related  # noqa: B018 - waits for the background index
-            self.timings["search_index_wait"] = time.perf_counter() - started
-            self.timings["search_index"] = self.timings["search_index_wait"]
-        return self.search.related
-
-    def _page_keys(self, config: MkDocsConfig) -> dict[str, str]:
-        """Every page keyed by its inputs (configuration, theme, what the page shows)."""
-        assert self.hc is not None
-        site = page_context.site_inputs(self.hc, self.lang, self.config.promoted_limit)
-        base = cache_digest([project.fingerprint(config, self.config), site])
-        related = self.related
-        return {
-            uri: cache_digest(
-                [base, page_context.page_inputs(model, self.hc, self.config, self.lang, related)]
+    def _prepare(self, config: MkDocsConfig) -> build.RenderJob:
+        """`mkdocs build` / `mkdocs serve`: the pipeline's first steps, run from here."""
+        settings = settings_of(config, self.config)
+        try:
+            job, self._own_search = build.prepare(
+                settings, url_policy(config), Path(config.site_dir)
             )
-            for uri, model in self.models.items()
-        }
-
-    def _plan_pages(self, config: MkDocsConfig, files: Files) -> None:
-        """In an incremental build, mark the pages whose inputs did not change as clean."""
-        assert self.previous_keys is not None
-        self.page_keys = self._page_keys(config)
-        site_dir = Path(config.site_dir)
-        todo = 0
-        for file in files.documentation_pages():
-            key = self.page_keys.get(file.src_uri)
-            unchanged = (
-                key is not None
-                and self.previous_keys.get(file.src_uri) == key
-                and (site_dir / file.dest_uri).is_file()
-            )
-            todo += not unchanged
-            # MkDocs' dirty mode asks each file whether it changed; the answer is kbgen's.
-            file.is_modified = (lambda changed: lambda: changed)(not unchanged)  # type: ignore[method-assign]
-        log.info(f"incremental build: {todo} of {len(self.models)} pages changed")
-        self.timings["pages_to_build"] = todo
-        self.progress = Progress(todo)
-
-    def _report(self, catalog: Catalog) -> None:
-        levels = {
-            Severity.ERROR: logging.ERROR,
-            Severity.WARNING: logging.WARNING,
-            Severity.INFO: logging.DEBUG,
-        }
-        for problem in catalog.problems:
-            where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-            hint = f" ({problem.hint})" if problem.hint else ""
-            log.log(levels[problem.severity], f"{where}: {problem.message}{hint}")
-        errors = catalog.problems.errors
-        if errors:
-            message = (
-                f"{len(errors)} article error(s) found; fix them and build again "
-                "(`kbgen check` lists every problem)"
-            )
-            self.failure = ("articles", message)
-            raise PluginError(message)
-
-    def _manifest(self, config: MkDocsConfig) -> str:
-        assert self.hc is not None
-        records = [
-            {"id": a.id, "lang": a.lang, "title": a.title, "url": a.url, "revision": a.revision}
-            for a in sorted(self.hc.articles, key=lambda a: (a.lang, a.id))
-        ]
-        payload = {
-            "version": 1,
-            "site_url": config.site_url or "",
-            "lang": self.lang,
-            "articles": records,
-        }
-        return json.dumps(payload, ensure_ascii=False, indent=0, sort_keys=True)
+        except KbgenError as exc:
+            raise PluginError(exc.format_message()) from None
+        return job
 
     # -- navigation: categories only, never every article ------------------------------
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        assert self.hc is not None
+        assert self._job is not None
+        plan = self._job.plan
         pages: list[Page] = []
-        home = files.get_file_from_path("index.md")
-        if home is not None and home.page is not None:
-            pages.append(home.page)
-        for category in self.hc.categories:
-            file = files.get_file_from_path(f"{category.folder.slug}/index.md")
+        for src_uri in ["index.md", *(f"{c.folder.slug}/index.md" for c in plan.hc.categories)]:
+            file = files.get_file_from_path(src_uri)
             if file is not None and file.page is not None:
                 pages.append(file.page)
         for page in pages:
             page.parent = None
             # Set here, not from the rendered page: an incremental build may not render it.
-            page.title = str(escape(self.models[page.file.src_uri].title))
+            page.title = str(escape(plan.pages[page.file.src_uri].title))
         for file in files.documentation_pages():
             page = file.page
             if page is None:
                 continue
             page.previous_page = page.next_page = None
-            model = self.models.get(file.src_uri)
+            planned = plan.pages.get(file.src_uri)
             # The sitemap's lastmod: when the content changed, not when the site was built.
             # Set for every page here, since an incremental build renders only some of them.
-            changed = (model.changed_on() if model else None) or self.newest
+            changed = (planned.changed_on() if planned else None) or plan.newest
             if changed is not None:
                 page.update_date = changed.isoformat()
         return Navigation(list(pages), pages)
@@ -227,81 +173,79 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     # -- pages ---------------------------------------------------------------------------
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
-        model = self.models.get(page.file.src_uri)
-        if model is None:
-            return None
+        assert self._job is not None
+        planned = self._job.plan.pages.get(page.file.src_uri)
         # The loader has decoded the file and split its front matter already; MkDocs would
         # parse the YAML a second time and keep the H1 the page renders itself.
-        return model.markdown if model.article is None else model.article.body
+        return None if planned is None else planned.markdown
 
     def on_page_markdown(
         self, markdown: str, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        model = self.models.get(page.file.src_uri)
-        if model is not None:
-            page.meta = page_context.meta_for(model, self.strings)
+        assert self._job is not None
+        planned = self._job.plan.pages.get(page.file.src_uri)
+        if planned is not None:
+            page.meta = meta_for(planned)
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        model = self.models.get(page.file.src_uri)
-        if model is not None and model.article is not None and self.config.raw_html == "safe":
+        assert self._job is not None
+        planned = self._job.plan.pages.get(page.file.src_uri)
+        if planned is not None and not planned.generated and self.config.raw_html == "safe":
             return clean(html)
         return html
 
     def on_page_context(
         self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> dict:
-        assert self.hc is not None
-        model = self.models.get(page.file.src_uri)
-        context["kb"] = page_context.build(
-            model, page, self.hc, self.config, self.lang, self.strings, self.related, config
-        )
+        assert self._job is not None
+        plan = self._job.plan
+        planned = plan.pages.get(page.file.src_uri)
+        if planned is None:
+            context["kb"] = Kb(plan.site)
+            return context
+        view = self._job.view(planned)
+        show_toc = False
+        if view.kind == "article":
+            show_toc = count_headings(page.toc) >= plan.settings.toc_min_headings
+            if not show_toc:
+                page.meta["hide"] = ["toc"]
+        context["kb"] = Kb(plan.site, view, show_toc)
         return context
 
     def on_template_context(self, context: dict, template_name: str, config: MkDocsConfig) -> dict:
         # Static templates (404.html, sitemap.xml) have no page but share the site's chrome.
-        assert self.hc is not None
-        context["kb"] = page_context.build(
-            None, None, self.hc, self.config, self.lang, self.strings, {}, config
-        )
+        assert self._job is not None
+        context["kb"] = Kb(self._job.plan.site)
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        if self.progress is not None:
-            self.progress.step()
+        if self._progress is not None:
+            self._progress.step()
         return _strip_indentation(output)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        if self.progress is not None:
-            self.progress.done()
-        if self.previous_keys is not None:
-            _prune(Path(config.site_dir), self.expected)
-        else:
-            self.page_keys = self._page_keys(config)
-        if self.search is not None:
-            started = time.perf_counter()
-            self.search.finish()  # the export ran in the background while pages rendered
-            self.timings["search_export_wait"] = time.perf_counter() - started
-            self.search = None
+        if self._progress is not None:
+            self._progress.done()
+            self._progress = None
         if not config.site_url:
             # Without site_url the sitemap would hold relative paths, which crawlers reject.
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (Path(config.site_dir) / name).unlink(missing_ok=True)
+        if self._own_search is not None:
+            self._own_search.finish({})
+            self._own_search = None
+            self._job = None
 
     def on_build_error(self, error: Exception) -> None:
-        if self.search is not None:
-            self.search.close()
-            self.search = None
+        if self._own_search is not None:
+            self._own_search.close()
+            self._own_search = None
+            self._job = None
 
 
-def _prune(site_dir: Path, expected: set[str]) -> None:
-    """Remove what an incremental build carried over but no longer belongs to the site."""
-    for path in sorted(site_dir.rglob("*"), reverse=True):
-        rel = path.relative_to(site_dir).as_posix()
-        if path.is_file() and rel not in expected and not rel.startswith(SEARCH_EXPORT + "/"):
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+def _answer(value: bool) -> Callable[[], bool]:
+    return lambda: value
 
 
 _VERBATIM = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S | re.I)

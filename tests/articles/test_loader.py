@@ -66,7 +66,6 @@ def test_article_fields_are_read_and_typed(root: Path, write_article) -> None:
     assert article.review_by == dt.date(2027, 4, 1)
     assert article.lang == "en"
     assert article.path == PurePosixPath("versand/paket-verfolgen.md")
-    assert article.url == "versand/paket-verfolgen/"
     assert (article.category, article.section) == ("versand", None)
     assert catalog.problems == []
 

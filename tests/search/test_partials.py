@@ -30,6 +30,7 @@ def render(name: str, **kb: object) -> str:
         "promoted": [{"title": EVIL, "url": "a/"}],
         "categories": [],
         "feedback": {"zero_results_url": ""},
+        "search_url": "search/",
         **kb,
     }
     return env.get_template(f"partials/{name}").render(base_url="..", kb=context)

@@ -18,7 +18,7 @@ from typing import Any
 
 from kbgen import __version__
 
-log = logging.getLogger("mkdocs.plugins.kbgen")
+log = logging.getLogger("kbgen.cache")
 
 FORMAT = 1
 
