@@ -26,6 +26,7 @@ from kbgen.locale import format_date
 from kbgen.settings import Contact, Settings
 
 SEARCH_URI = "search/index.md"
+CONTACT_PAGE = "index.md"  # under the language's folder name, e.g. kontakt/index.md
 JSON_LD_ANSWER_CHARS = 1500
 
 Related = dict[tuple[str, str], list[str]]
@@ -122,6 +123,8 @@ class FeedbackView:
     votes_path: str
     followups_path: str
     zero_results_path: str
+    contact_token_path: str
+    contact_path: str
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,7 @@ class SiteView:
     promoted: list[Link]
     site_title: str
     search_url: str  # the search page, where the search box sends its query
+    contact_url: str = ""  # the contact page ("" without one)
     kind: str = "other"
     breadcrumbs: list[Crumb] = field(default_factory=list)
 
@@ -260,12 +264,20 @@ def make(
     pages: dict[str, Page] = {}
     for page in _generated_pages(hc, strings, urls):
         pages[page.src_uri] = page
+    if settings.contact.page:
+        src = contact_uri(strings)
+        pages[src] = Page("contact", src, urls.page(src), strings["contactpage_title"])
     for article in hc.articles:
         src = str(article.path)
         pages[src] = Page("article", src, urls.page(src), article.title, article.body, article)
     plan = Plan(settings, catalog, hc, urls, strings, None, pages, newest)  # type: ignore[arg-type]
     plan.site = _site_view(plan)
     return plan
+
+
+def contact_uri(strings: dict[str, str]) -> str:
+    """``kontakt/index.md`` in German, ``contact/index.md`` in English."""
+    return f"{strings['contactpage_path']}/{CONTACT_PAGE}"
 
 
 def _generated_pages(hc: HelpCenter, strings: dict[str, str], urls: Urls) -> Iterator[Page]:
@@ -331,6 +343,7 @@ def _site_view(plan: Plan) -> SiteView:
         promoted=[plan.link(a) for a in plan.hc.promoted(settings.lang)[: settings.promoted_limit]],
         site_title=plan.hc.catalog.home_title or plan.strings["home_title"],
         search_url=plan.urls.page(SEARCH_URI),
+        contact_url=plan.urls.page(contact_uri(plan.strings)) if settings.contact.page else "",
     )
 
 

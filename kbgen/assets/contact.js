@@ -112,8 +112,10 @@ function mailtoUrl(email, subject, body) {
   return url(text);
 }
 
+const pageStrings = () => JSON.parse(document.querySelector(".kbgen-contact__strings")?.textContent || "{}");
+
 function setup(form) {
-  const strings = JSON.parse(form.querySelector(".kbgen-contact__strings")?.textContent || "{}");
+  const strings = pageStrings();
   const { service, tokenPath, contactPath, email, lang } = form.dataset;
   const base = form.dataset.base || ".";
   const root = new URL(base.endsWith("/") ? base : base + "/", location.href);
@@ -131,13 +133,12 @@ function setup(form) {
   // Typed text survives leaving the page (e.g. to read a suggestion) and coming back.
   const kept = ["topic", "subject", "message", "email", "name", "order"];
   const draft = restore(DRAFT);
-  for (const name of kept) if (field(name) && draft[name]) field(name).value = draft[name];
-  const params = new URLSearchParams(location.search);
-  if (params.get("topic") && field("topic") && !draft.topic) {
-    const topic = params.get("topic").slice(0, 200);
-    if (![...field("topic").options].some((o) => o.value === topic)) field("topic").add(new Option(topic, topic));
-    field("topic").value = topic;
+  const topic = (draft.topic || new URLSearchParams(location.search).get("topic") || "").slice(0, 200);
+  if (topic && field("topic") && ![...field("topic").options].some((o) => o.value === topic)) {
+    field("topic").add(new Option(topic, topic)); // an article as the topic (its contact block)
   }
+  for (const name of kept) if (field(name) && draft[name]) field(name).value = draft[name];
+  if (topic && field("topic")) field("topic").value = topic;
   const saveDraft = () => store(DRAFT, Object.fromEntries(kept.filter((n) => field(n)).map((n) => [n, field(n).value])));
   form.addEventListener("input", saveDraft);
 
@@ -308,7 +309,4 @@ function setup(form) {
 }
 
 document.querySelectorAll("form[data-kbgen-contact]").forEach(setup);
-document.querySelectorAll("[data-kbgen-open]").forEach((el) => {
-  const strings = JSON.parse(document.querySelector(".kbgen-contact__strings")?.textContent || "{}");
-  showAvailability(el, strings);
-});
+document.querySelectorAll("[data-kbgen-open]").forEach((el) => showAvailability(el, pageStrings()));

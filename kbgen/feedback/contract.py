@@ -48,4 +48,6 @@ def widget(collector_url: str) -> dict[str, Any]:
         "votes_path": VOTES_PATH,
         "followups_path": FOLLOWUPS_PATH,
         "zero_results_path": ZERO_RESULTS_PATH,
+        "contact_token_path": CONTACT_TOKEN_PATH,
+        "contact_path": CONTACT_PATH,
     }
