@@ -264,7 +264,7 @@ def make(
     pages: dict[str, Page] = {}
     for page in _generated_pages(hc, strings, urls):
         pages[page.src_uri] = page
-    if settings.contact.page:
+    if has_contact_page(settings):
         src = contact_uri(strings)
         pages[src] = Page("contact", src, urls.page(src), strings["contactpage_title"])
     for article in hc.articles:
@@ -273,6 +273,14 @@ def make(
     plan = Plan(settings, catalog, hc, urls, strings, None, pages, newest)  # type: ignore[arg-type]
     plan.site = _site_view(plan)
     return plan
+
+
+def has_contact_page(settings: Settings) -> bool:
+    """A contact page is made when it is wanted and has something to offer: a channel, or a
+    collector that takes the form."""
+    c = settings.contact
+    channels = c.email or c.phone or c.chat_url or c.address or settings.feedback.collector_url
+    return c.page and bool(channels)
 
 
 def contact_uri(strings: dict[str, str]) -> str:
@@ -343,7 +351,7 @@ def _site_view(plan: Plan) -> SiteView:
         promoted=[plan.link(a) for a in plan.hc.promoted(settings.lang)[: settings.promoted_limit]],
         site_title=plan.hc.catalog.home_title or plan.strings["home_title"],
         search_url=plan.urls.page(SEARCH_URI),
-        contact_url=plan.urls.page(contact_uri(plan.strings)) if settings.contact.page else "",
+        contact_url=plan.urls.page(contact_uri(plan.strings)) if has_contact_page(settings) else "",
     )
 
 
