@@ -178,3 +178,66 @@ def test_search_read_vote_no_then_contact_with_context(stack: dict[str, Any], pa
     assert payload["context"]["votes"] == []
     assert payload["topic"] == "Wo ist mein Paket?"
     assert 1 <= len(payload["recommended"]) <= 3
+
+
+@pytest.fixture(scope="module")
+def unreachable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo built with a collector that is not running."""
+    tmp = tmp_path_factory.mktemp("contact-down")
+    site_dir = tmp / "site"
+    config = _config(tmp, f"http://127.0.0.1:{free_port()}")
+    build = subprocess.run(
+        [str(Path(sys.executable).with_name("kbgen")), "build", "-f", str(config),
+         "--articles", str(REPO / "articles"), "--site-dir", str(site_dir)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site_dir))
+    )
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+def test_without_the_service_the_form_offers_a_prefilled_mail(unreachable: str, page: Any) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    page.goto(unreachable + "versand/paket-verfolgen/")
+    page.goto(unreachable + "kontakt/")
+    page.fill("#kbgen-contact-message", "Wo bleibt mein Paket? " * 200)  # longer than a mailto
+    page.fill("#kbgen-contact-email", "kundin@example.org")
+    page.fill("#kbgen-contact-subject", "Paket fehlt")
+    page.get_by_role("button", name="Nachricht senden").click()
+    link = page.locator(".kbgen-contact__status a")
+    link.wait_for()
+    href = link.get_attribute("href")
+    assert href.startswith("mailto:kundenservice@nordlicht-living.example?")
+    assert len(href) <= 1800
+    query = parse_qs(urlsplit(href).query)
+    assert query["subject"] == ["Paket fehlt"]
+    body = query["body"][0]
+    assert body.startswith("Wo bleibt mein Paket?") and body.endswith("…")
+    assert "nicht gesendet werden" in page.locator(".kbgen-contact__status").inner_text()
+
+
+def test_without_javascript_the_page_lists_the_channels(unreachable: str) -> None:
+    api = pytest.importorskip("playwright.sync_api")
+    with api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        context = browser.new_context(
+            java_script_enabled=False, viewport={"width": 360, "height": 740}
+        )
+        tab = context.new_page()
+        tab.goto(unreachable + "kontakt/")
+        assert not tab.locator("form.kbgen-contact").is_visible()
+        channels = tab.locator(".kbgen-contact__channels")
+        assert (
+            channels.get_by_role("link", name="040 1234567").get_attribute("href")
+            == "tel:0401234567"
+        )
+        assert channels.get_by_role(
+            "link", name="kundenservice@nordlicht-living.example"
+        ).is_visible()
+        assert "Hafenstraße 1" in channels.inner_text()
+        browser.close()
