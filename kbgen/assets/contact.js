@@ -90,7 +90,6 @@ function showAvailability(el, strings) {
     const time = m ? `${h}:${String(m).padStart(2, "0")}` : String(h);
     el.textContent = strings.open_from.replace("{day}", names[state.day] || "").replace("{time}", time);
   }
-  el.hidden = false;
 }
 
 function contextItems(ctx, strings) {
@@ -127,7 +126,7 @@ function setup(form) {
   const removeAll = form.querySelector(".kbgen-contact__remove-all");
   const button = form.querySelector("button[type=submit]");
   let removedReferrer = false;
-  form.hidden = false;
+  button.disabled = false;
   visit()?.record("contact_view");
 
   // Typed text survives leaving the page (e.g. to read a suggestion) and coming back.
