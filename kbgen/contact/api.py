@@ -131,7 +131,7 @@ def install(app: FastAPI, service: ContactService) -> None:
                 "The contact form's token is missing, expired or not this client's; "
                 f"fetch a new one from {TOKEN_PATH}.",
             )
-        pseudonym = collector._pseudonym(client, now, "contact")
+        pseudonym = collector.pseudonym(client, now, "contact")
         query = " ".join(x for x in (body.subject, body.message) if x)
         recommended = await collector.run(service.recommend, query, body.lang)
         new = NewRequest(
@@ -155,7 +155,7 @@ def install(app: FastAPI, service: ContactService) -> None:
                 limit=settings.limit,
             )
         except OverLimit:
-            raise collector._over_limit(now, pseudonym, "contact") from None
+            raise collector.over_limit(now, pseudonym, "contact") from None
         service.worker.wake()
         return ContactOut(reference=reference)
 
