@@ -41,6 +41,7 @@ class ContactService:
         self.worker = DeliveryWorker(self.outbox, settings)
         self._engine: Any = None
         self._search_lock = threading.Lock()
+        self._search_warned = False
 
     @property
     def enabled(self) -> bool:
@@ -58,7 +59,10 @@ class ContactService:
                     self._engine = Engine(self.settings.search_index)
                 hits = self._engine.search(text[:1000], limit=RECOMMENDED_MAX, lang=lang)
             except SearchError as exc:
-                log.warning("No recommended articles: %s", exc)
+                # Said once (each request would repeat it); retried, so a later build helps.
+                level = logging.DEBUG if self._search_warned else logging.WARNING
+                log.log(level, "No recommended articles for contact requests: %s", exc)
+                self._search_warned = True
                 return []
         manifest = self.collector.manifest
         found = []

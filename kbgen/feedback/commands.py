@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import sys
@@ -141,9 +142,15 @@ def serve(
     from kbgen.feedback.app import create_app
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    project = project_settings(config_file)
     if site_dir is None:
-        project = project_settings(config_file)
         site_dir = project.site_dir if project else Path("site")
+    contact_settings = settings_from(contact)
+    if contact_settings.search_index is None and project is not None and project.search.enabled:
+        # The build's own index recommends articles to the agent, as mkdocs.yml says.
+        contact_settings = dataclasses.replace(
+            contact_settings, search_index=project.search.index_dir
+        )
     settings = CollectorSettings(
         db_url=db_url,
         site_dir=site_dir,
@@ -151,7 +158,7 @@ def serve(
         vote_limit=vote_limit,
         secret=secret,
         test_client_header=test_client_header,
-        contact=settings_from(contact),
+        contact=contact_settings,
         events=EventSettings(limit=event_limit, retention_days=retention_days),
     )
     app = create_app(settings)
