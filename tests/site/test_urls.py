@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import Document, article
+from documents import Document, article
 
 from kbgen.site.urls import UrlPolicy
 
