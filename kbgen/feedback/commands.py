@@ -142,8 +142,9 @@ def serve(
     from kbgen.feedback.app import create_app
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    project = project_settings(config_file)
+    project = None
     if site_dir is None:
+        project = project_settings(config_file)
         site_dir = project.site_dir if project else Path("site")
     contact_settings = settings_from(contact)
     if contact_settings.search_index is None and project is not None and project.search.enabled:
