@@ -4,6 +4,7 @@ A real `python -m kbgen.feedback serve` process, SIGKILLed while requests keep a
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -73,8 +74,8 @@ def _load(port: int, worker: int, answered: list[str], stop: threading.Event) ->
                 "lang": "de", "email": "kundin@example.org", "message": f"Anfrage {client}",
                 "form_token": data["token"],
             })  # fmt: skip
-        except OSError:
-            continue  # the collector is down: the client saw no answer
+        except (OSError, http.client.HTTPException):
+            continue  # the collector is down or died mid-answer: the client saw no answer
         if status == 201:
             answered.append(data["reference"])
 
