@@ -30,7 +30,7 @@ from kbgen.articles import Catalog, LoadOptions, Severity, check, load
 from kbgen.articles.dates import git_dates
 from kbgen.cache import BuildCache, digest
 from kbgen.exceptions import ArticleError
-from kbgen.indexing import SiteSearch, start_search
+from kbgen.indexing import SiteSearch, check_questions, start_search
 from kbgen.locale import strings as ui_strings
 from kbgen.plan import Page, Plan, Related, Urls
 from kbgen.settings import Settings
@@ -158,6 +158,7 @@ def read_articles(settings: Settings, timings: dict[str, float] | None = None) -
     # Saved before checks and dates touch the articles: the cache holds what the files say.
     cache.save_articles(key, catalog.cache)
     check(catalog, slugify=settings.slugify)
+    check_questions(catalog, settings)  # writers' search regression tests (`questions:`)
     if timings is not None:
         timings["load_and_check"] = time.perf_counter() - started
     return catalog

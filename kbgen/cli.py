@@ -201,6 +201,7 @@ def new(title: str, category: str, config_file: str, articles: str | None) -> No
 
 OPTIONAL_COMMANDS = (
     ("search", "kbgen.search.command", "search_command"),
+    ("answer", "kbgen.search.command", "answer_command"),
     ("feedback", "kbgen.feedback.commands", "feedback_group"),
 )
 

@@ -43,6 +43,7 @@ class Article:
     lang: str = "de"
     description: str = ""
     keywords: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     promoted: bool = False
     order: int = 0

@@ -50,6 +50,7 @@ def create(
         "id": article_id,
         "description": "",
         "keywords": [],
+        "questions": [],  # customers' own questions; `kbgen check` tests each finds the article
         "tags": [],
         "promoted": False,
         "order": 0,

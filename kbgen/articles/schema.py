@@ -38,6 +38,11 @@ def _text_list(value: Any) -> list[str]:
     return [item for item in items if item]
 
 
+def _question_list(value: Any) -> list[str]:
+    # Questions contain commas, so a single string is one question, not a comma list.
+    return _text_list([value] if isinstance(value, str) else value)
+
+
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise FieldError(f"expected true or false, got {value!r}")
@@ -127,6 +132,13 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         _text_list,
         "Search aliases: words customers type that the text lacks.",
         "[Sendungsverfolgung, Tracking]",
+    ),
+    Field(
+        "questions",
+        _question_list,
+        "Questions customers ask that the article answers, in their words; searched as its own "
+        "field and checked by `kbgen check` (each must find the article in the top 3).",
+        '["Wann kommt mein Paket?"]',
     ),
     Field("tags", _text_list, "Labels for grouping and reporting.", "[versand]"),
     Field("promoted", _bool, "Shown on the home page and for searches that find nothing.", "false"),

@@ -40,6 +40,16 @@ function marked(text, ranges) {
   return frag;
 }
 
+// The answer assistant: the launcher shows once scripts run; assistant.js loads on first use.
+for (const launcher of document.querySelectorAll("[data-kba]")) {
+  launcher.hidden = false;
+  launcher.setAttribute("aria-haspopup", "dialog");
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.addEventListener("click", () => {
+    import("./assistant.js").then((m) => m.open(launcher)).catch(() => {});
+  });
+}
+
 if (host) {
   // base_url is "." or ".." on pages, "/" on the 404 page (served at any path).
   const base = host.dataset.base || ".";
@@ -53,8 +63,16 @@ if (host) {
     return url.href;
   };
   const hitUrl = (hit) => new URL(hit.url, root).href;
-  if (page) setupPage(page, forms, { client, lang, zero, hitUrl });
-  else for (const form of forms) setupBox(form, { client, lang, zero, hitUrl, searchPage });
+  // Instant answers: their module and files load with the first query, never with the page.
+  let answering = null;
+  const findAnswer = (q, texts) => {
+    answering ||= import("./search-answer.js")
+      .then((m) => m.answers({ root, lang, votesUrl: host.dataset.votesUrl, texts }))
+      .catch(() => null);
+    return answering.then((a) => (a ? a.find(q).then((found) => found && { found, card: a.card }) : null));
+  };
+  if (page) setupPage(page, forms, { client, lang, zero, hitUrl, findAnswer });
+  else for (const form of forms) setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer });
 }
 
 function zeroReporter(url, lang) {
@@ -80,7 +98,7 @@ function zeroReporter(url, lang) {
   };
 }
 
-function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
+function setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer }) {
   const t = form.dataset;
   const input = form.querySelector(".kbs__input");
   const panel = form.querySelector(".kbs__panel");
@@ -119,9 +137,17 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
   }
   const go = (href) => () => { location.href = href; };
 
-  function render(q, res, suggestion) {
+  const answerSlot = el("div", { class: "kbs__answer" });
+  panel.prepend(answerSlot);
+
+  function render(q, res, suggestion, answer) {
     list.replaceChildren();
+    answerSlot.replaceChildren(answer ? answer.card(answer.found, { compact: true }) : "");
     options = [];
+    if (res.corrected) {
+      const [before, after] = fmt(t.searchCorrected, { query: "\u0000" }).split("\u0000");
+      list.append(el("li", { class: "kbs__corrected", role: "presentation" }, before, el("em", { text: res.corrected }), after));
+    }
     for (const hit of res.results) {
       const content = [el("span", { class: "kbs__title" }, marked(hit.title, hit.titleMarks))];
       if (hit.category) content.push(el("span", { class: "kbs__meta", text: hit.category }));
@@ -137,8 +163,9 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
     if (!res.total) list.append(el("li", { class: "kbs__empty", role: "presentation", text: fmt(t.searchNoResults, { query: q.trim() }) }));
     options.push(option(options.length, el("span", { class: "kbs__all", text: fmt(t.searchAllResults, { query: q.trim() }) }), go(searchPage(q.trim()))));
     list.append(...options);
+    const shown = res.corrected || q.trim();
     status.textContent = res.total
-      ? fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: q.trim() })
+      ? fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: shown })
       : fmt(t.searchNoResults, { query: q.trim() });
     open(true);
   }
@@ -148,10 +175,13 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
     const mine = ++seq;
     if (q.trim().length < 2) { open(false); status.textContent = ""; zero.cancel(); return; }
     try {
-      const res = await client.query(q, { lang, prefix: true, limit: BOX_LIMIT });
-      const suggestion = res.total ? null : await client.suggest(q, { lang });
+      const [res, answer] = await Promise.all([
+        client.query(q, { lang, prefix: true, limit: BOX_LIMIT }),
+        findAnswer(q, t),
+      ]);
+      const suggestion = res.total || res.corrected ? null : await client.suggest(q, { lang });
       if (mine !== seq) return; // a newer keystroke won
-      render(q, res, suggestion);
+      render(q, res, suggestion, answer);
       window.kbgenVisit && kbgenVisit.record("search", { q, results: res.total });
       if (res.total) zero.cancel(); else zero.later(q);
     } catch {
@@ -183,8 +213,9 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage }) {
   });
 }
 
-function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
+function setupPage(section, boxes, { client, lang, zero, hitUrl, findAnswer }) {
   const t = section.dataset;
+  const answerSlot = section.querySelector(".kbs-page__answer");
   const status = section.querySelector(".kbs-page__status");
   const suggest = section.querySelector(".kbs-page__suggest");
   const filters = section.querySelector(".kbs-page__filters");
@@ -192,13 +223,14 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
   const more = section.querySelector(".kbs-page__more");
   const empty = section.querySelector(".kbs-page__empty");
   const inputs = boxes.map((f) => f.querySelector(".kbs__input")).filter(Boolean);
-  const state = { q: "", cat: "", limit: PAGE_STEP };
+  const state = { q: "", cat: "", limit: PAGE_STEP, exact: false };
   let timer = 0, seq = 0;
 
   const readUrl = () => {
     const p = new URLSearchParams(location.search);
     state.q = p.get("q") || "";
     state.cat = p.get("cat") || "";
+    state.exact = p.get("exact") === "1";
     state.limit = PAGE_STEP;
     for (const i of inputs) i.value = state.q;
   };
@@ -207,6 +239,7 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
     url.search = "";
     if (state.q.trim()) url.searchParams.set("q", state.q.trim());
     if (state.cat) url.searchParams.set("cat", state.cat);
+    if (state.exact) url.searchParams.set("exact", "1");
     history[push ? "pushState" : "replaceState"](null, "", url);
   };
 
@@ -240,27 +273,43 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
     const mine = ++seq;
     if (!q.trim()) {
       status.textContent = t.searchPrompt || "";
-      [suggest, filters, more, empty].forEach((n) => { n.hidden = true; });
+      [suggest, filters, more, empty, answerSlot].forEach((n) => { if (n) n.hidden = true; });
       list.replaceChildren();
       return;
     }
     try {
-      const res = await client.query(q, { lang, limit: state.limit, category: state.cat });
-      const suggestion = await client.suggest(q, { lang });
+      // The card and the results appear in one frame, so nothing moves once shown (CLS).
+      const [res, answer] = await Promise.all([
+        client.query(q, { lang, limit: state.limit, category: state.cat, exact: state.exact }),
+        answerSlot && !state.cat ? findAnswer(q, t) : null,
+      ]);
+      const suggestion = res.corrected ? null : await client.suggest(q, { lang });
       if (mine !== seq) return;
       const total = res.categories.reduce((n, c) => n + c.count, 0);
+      const shown = res.corrected || q.trim();
       status.textContent = !res.total
-        ? fmt(t.searchNoResults, { query: q.trim() })
+        ? fmt(t.searchNoResults, { query: shown })
         : state.cat
-          ? fmt(t.searchCountFiltered, { count: res.total, total, query: q.trim() })
-          : fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: q.trim() });
+          ? fmt(t.searchCountFiltered, { count: res.total, total, query: shown })
+          : fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: shown });
       suggest.replaceChildren();
-      suggest.hidden = !suggestion;
-      if (suggestion) {
+      suggest.hidden = !suggestion && !res.corrected;
+      if (res.corrected) {
+        // the corrected query, then a link searching the words as typed (exact=1)
+        const [b1, a1] = fmt(t.searchCorrected, { query: "\u0000" }).split("\u0000");
+        const [b2, a2] = fmt(t.searchOriginal, { query: "\u0000" }).split("\u0000");
+        const link = el("a", { href: `?q=${encodeURIComponent(q.trim())}&exact=1`, class: "kbs-page__original", text: q.trim() });
+        link.addEventListener("click", (e) => { e.preventDefault(); state.exact = true; state.limit = PAGE_STEP; writeUrl(true); render(true); });
+        suggest.append(b1, el("em", { text: res.corrected }), a1, " ", b2, link, a2);
+      } else if (suggestion) {
         const [before, after] = fmt(t.searchDidYouMean, { suggestion: "\u0000" }).split("\u0000");
         const link = el("a", { href: `?q=${encodeURIComponent(suggestion)}`, text: suggestion });
         link.addEventListener("click", (e) => { e.preventDefault(); state.q = suggestion; for (const i of inputs) i.value = suggestion; writeUrl(true); render(true); });
         suggest.append(before, link, after);
+      }
+      if (answerSlot) {
+        answerSlot.replaceChildren(answer ? answer.card(answer.found) : "");
+        answerSlot.hidden = !answer;
       }
       renderFilters(res);
       renderHits(res);
@@ -279,7 +328,7 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
     if (!input) continue;
     input.addEventListener("input", () => {
       clearTimeout(timer);
-      timer = setTimeout(() => { state.q = input.value; state.limit = PAGE_STEP; writeUrl(false); render(); }, DEBOUNCE_MS);
+      timer = setTimeout(() => { state.q = input.value; state.limit = PAGE_STEP; state.exact = false; writeUrl(false); render(); }, DEBOUNCE_MS);
     });
     input.addEventListener("keydown", (e) => { if (e.key === "Escape" && input.value) { input.value = ""; state.q = ""; writeUrl(false); render(); } });
     form.addEventListener("submit", (e) => {
@@ -287,6 +336,7 @@ function setupPage(section, boxes, { client, lang, zero, hitUrl }) {
       clearTimeout(timer);
       state.q = input.value;
       state.limit = PAGE_STEP;
+      state.exact = false;
       writeUrl(true);
       render(true);
     });

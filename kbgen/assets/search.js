@@ -153,6 +153,34 @@ export function wordTerms(f, lang, stop) {
   return v && v !== s ? [s, v] : [s];
 }
 
+// ---- compounds and word pairs (mirror of split_compound / pair_terms) ----
+const MIN_PART = 4;
+const LINKS = ["es", "en", "s", "n", "e"];
+
+/** Parts of a folded compound by greedy longest match; `known(word)` may be async. */
+export async function splitCompound(f, known, depth = 0) {
+  const n = f.length;
+  if (n < 2 * MIN_PART || depth > 4 || !ASCII.test(f)) return [];
+  for (let cut = n - MIN_PART; cut >= MIN_PART; cut--) {
+    const head = f.slice(0, cut);
+    if (!(await known(head))) continue;
+    const rest = f.slice(cut);
+    const tails = [rest, ...LINKS.filter((l) => rest.startsWith(l)).map((l) => rest.slice(l.length))];
+    for (const t of tails) if (t.length >= MIN_PART && (await known(t))) return [head, t];
+    for (const t of tails) {
+      const deeper = await splitCompound(t, known, depth + 1);
+      if (deeper.length) return [head, ...deeper];
+    }
+  }
+  return [];
+}
+
+export function partTerms(parts, lang, stop) {
+  const out = [];
+  for (const p of parts) for (const t of wordTerms(p, lang, stop)) if (!out.includes(t)) out.push(t);
+  return out;
+}
+
 export function analyze(text, lang, stop) {
   return tokenize(text).flatMap((w) => wordTerms(fold(w, lang), lang, stop));
 }
@@ -214,11 +242,22 @@ export function fnv1a32(text) {
   return h;
 }
 
+/** Confidence of an answer (mirror of kbgen.search.answers.confidence):
+ *  coverage × margin to the best other article × min(1, searched words / 3). */
+export function confidenceOf(results) {
+  if (!results.length || results[0].score <= 0) return 0;
+  const best = results[0].score, article = (id) => id.split("#")[0];
+  const rival = results.slice(1).find((r) => article(r.id) !== article(results[0].id));
+  const margin = rival ? (best - rival.score) / best : 1;
+  return results[0].coverage * margin * Math.min(1, results[0].groups / 3);
+}
+
 // ---- the client ----
 export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bind(globalThis) } = {}) {
   const base = String(baseUrl).replace(/\/?$/, "/");
   const files = new Map();
   const postingCache = new Map();
+  const wordSets = new Map();
   let manifest = null;
 
   const load = (path, init) => {
@@ -236,7 +275,7 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
   async function getManifest() {
     if (!manifest) {
       manifest = load("manifest.json", { cache: "no-cache" }).then((m) => {
-        if (!m || m.format !== 1) { files.delete("manifest.json"); manifest = null; throw new Error("kbgen search: no usable manifest.json at " + base); }
+        if (!m || m.format !== 2) { files.delete("manifest.json"); manifest = null; throw new Error("kbgen search: no usable manifest.json at " + base); }
         for (const l of Object.values(m.langs)) l.stopSet = new Set(l.stop);
         return m;
       });
@@ -247,7 +286,10 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
   async function postings(lang, meta, term) {
     const key = lang + "\0" + term;
     if (!postingCache.has(key)) {
-      postingCache.set(key, load(`${meta.dir}/t${fnv1a32(term) % meta.terms}.json`).then((shard) => {
+      const pair = term.includes(" ");
+      if (pair && !meta.pairs) return new Map();
+      const file = pair ? `p${fnv1a32(term) % meta.pairs}` : `t${fnv1a32(term) % meta.terms}`;
+      postingCache.set(key, load(`${meta.dir}/${file}.json`).then((shard) => {
         if (!shard) postingCache.delete(key);
         const e = shard && Object.hasOwn(shard, term) ? shard[term] : null;
         const out = new Map();
@@ -271,38 +313,108 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
     return rows.sort((a, b) => b[1] - a[1]).slice(0, limit); // stable: ties keep word order
   }
 
-  async function plan(m, lang, query, prefix) {
-    const meta = m.langs[lang];
-    const words = tokenize(query).map((w) => fold(w, lang));
-    const typing = prefix && ENDS_IN_WORD.test(query);
-    const groups = [];
-    for (let i = 0; i < words.length; i++) {
-      const f = words[i];
-      const alts = wordTerms(f, lang, meta.stopSet);
-      if (typing && i === words.length - 1 && cpLen(f) >= m.prefix.minChars) {
-        for (const r of await completions(meta, f, m.prefix.expansions)) alts.push(...wordTerms(r[0], lang, meta.stopSet));
-      }
-      for (const t of [...alts]) if (Object.hasOwn(meta.syn, t)) alts.push(...meta.syn[t]);
-      const g = [...new Set(alts)].sort();
-      if (g.length && !groups.some((h) => h.join("\0") === g.join("\0"))) groups.push(g);
-      if (groups.length >= m.maxGroups) break;
-    }
-    return groups;
+  async function wordSet(meta, head) {
+    const key = meta.dir + "\0" + head;
+    if (!wordSets.has(key)) wordSets.set(key, vocab(meta, head).then((rows) => new Set(rows.map((r) => r[0]))));
+    return wordSets.get(key);
   }
 
-  async function rankLang(m, lang, groups) {
+  // A corpus word for a word the index lacks (mirror of Vocabulary.correct): an inflection of
+  // a corpus word (prefix-related stems within 3 letters; the most frequent) is searched
+  // silently, else the closest word within 1 edit (4–7 letters) or 2 (longer) is a typo fix.
+  const inflection = (own, other) => own.some((a) => other.some((b) => {
+    const [s, l] = a.length <= b.length ? [a, b] : [b, a];
+    return s.length >= 4 && l.startsWith(s) && l.length - s.length <= 3;
+  }));
+  async function correct(meta, f, lang) {
+    const cps = Array.from(f);
+    if (cps.length < 4) return null;
+    const max = cps.length < 8 ? 1 : 2;
+    const own = wordTerms(f, lang, meta.stopSet);
+    let best = null, related = null;
+    for (const p of new Set([cps.slice(0, 2).join(""), cps[1] + cps[0], cps[0] + cps[2]])) {
+      for (const r of await vocab(meta, p)) {
+        if (inflection(own, wordTerms(r[0], lang, meta.stopSet))) {
+          if (!related || r[1] > related.df) related = { df: r[1], key: r[0], typo: false };
+          continue;
+        }
+        const d = editDistance(f, r[0], max);
+        if (d <= max && (!best || d < best.d || (d === best.d && r[1] > best.df))) best = { d, df: r[1], key: r[0], word: r[2] ?? r[0], typo: true };
+      }
+    }
+    return related || best;
+  }
+
+  // `word` capitalised when the customer capitalised (mirrors _like in engine.py).
+  const like = (typed, word) => {
+    const first = Array.from(typed)[0], cps = Array.from(word);
+    return first && first === first.toUpperCase() && first !== first.toLowerCase() && cps.length ? cps[0].toUpperCase() + cps.slice(1).join("") : word;
+  };
+
+  async function plan(m, lang, query, prefix, exact) {
+    const meta = m.langs[lang];
+    const stop = meta.stopSet;
+    const words = tokenize(query);
+    const typing = prefix && ENDS_IN_WORD.test(query);
+    const p = { groups: [], pairs: [], corrected: [], words: [] };
+    const known = (w) => wordSet(meta, Array.from(w).slice(0, 2).join("")).then((set) => set.has(w));
+    const add = (alts) => {
+      for (const t of [...alts]) if (Object.hasOwn(meta.syn, t)) alts.push(...meta.syn[t]);
+      const g = [...new Set(alts)].sort();
+      if (g.length && !p.groups.some((h) => h.join("\0") === g.join("\0")) && p.groups.length < m.maxGroups) p.groups.push(g);
+    };
+    const primaries = [];
+    for (let i = 0; i < words.length; i++) {
+      if (p.groups.length >= m.maxGroups) break;
+      const f = fold(words[i], lang);
+      let terms = wordTerms(f, lang, stop), shown = words[i], parts = [];
+      let typed = typing && i === words.length - 1 && cpLen(f) >= m.prefix.minChars;
+      if (typed && terms.length && !(await completions(meta, f, 1)).length) typed = false; // a finished word, maybe a typo
+      if (terms.length && !typed) {
+        if (m.compounds && meta.compounds) parts = await splitCompound(f, known);
+        if (m.typos && !exact && !parts.length) {
+          let found = false;
+          for (const t of terms) if ((await postings(lang, meta, t)).size) found = true;
+          if (!found) {
+            const fix = await correct(meta, f, lang);
+            if (fix && fix.typo) { shown = like(words[i], fix.word); p.corrected.push([words[i], shown]); terms = wordTerms(fix.key, lang, stop); }
+            else if (fix) terms = [...terms, ...wordTerms(fix.key, lang, stop).filter((t) => !terms.includes(t))];
+          }
+        }
+      }
+      p.words.push(shown);
+      const alts = [...terms];
+      if (typed) for (const r of await completions(meta, f, m.prefix.expansions)) alts.push(...wordTerms(r[0], lang, stop));
+      add(alts);
+      for (const t of partTerms(parts, lang, stop)) add([t]);
+      if (typed) primaries.push(null);
+      else if (terms.length) primaries.push(terms[0]);
+    }
+    if (m.proximity) {
+      for (let i = 1; i < primaries.length; i++) {
+        const a = primaries[i - 1], b = primaries[i];
+        if (a && b && a !== b && !p.pairs.includes(a + " " + b)) p.pairs.push(a + " " + b);
+      }
+    }
+    return p;
+  }
+
+  async function rankLang(m, lang, p) {
     const meta = m.langs[lang];
     const scores = new Map(), matched = new Map();
-    for (const g of groups) {
+    for (const g of p.groups) {
       const best = new Map();
       for (const t of g) {
         for (const [d, v] of await postings(lang, meta, t)) if (v > (best.get(d) ?? -1)) best.set(d, v);
       }
       for (const [d, v] of best) { scores.set(d, (scores.get(d) ?? 0) + v); matched.set(d, (matched.get(d) ?? 0) + 1); }
     }
-    const n = groups.length;
-    let docs = [...scores].map(([doc, score]) => ({ lang, doc, score: m.mode === "coord" ? score * (matched.get(doc) / n) : score, matched: matched.get(doc) }));
-    if (m.mode === "and") { const all = docs.filter((d) => d.matched === groups.length); if (all.length) docs = all; }
+    for (const pair of p.pairs) {
+      for (const [d, v] of await postings(lang, meta, pair)) if (scores.has(d)) scores.set(d, scores.get(d) + v);
+    }
+    const n = p.groups.length;
+    let docs = [...scores].map(([doc, score]) => ({ lang, doc, score: m.mode === "coord" ? score * (matched.get(doc) / n) : score, matched: matched.get(doc), coverage: matched.get(doc) / n, groups: n }));
+    if (m.mode === "and") { const all = docs.filter((d) => d.matched === n); if (all.length) docs = all; }
     return docs;
   }
 
@@ -314,20 +426,24 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
   }
 
   /**
-   * Full query: { results, total, categories: [{slug, title, count}], terms }.
+   * Full query: { results, total, categories: [{slug, title, count}], terms, corrected }.
    * Options: limit (10), lang (all languages when absent), prefix (treat the last word as
-   * being typed), category (slug filter).
+   * being typed), category (slug filter), exact (no typo correction). `corrected` is the
+   * query as searched when unknown words were corrected, else null.
    */
-  async function query(q, { limit = 10, lang, prefix = false, category } = {}) {
+  async function query(q, { limit = 10, lang, prefix = false, category, exact = false } = {}) {
     const m = await getManifest();
     q = String(q ?? "");
     const langs = lang ? (Object.hasOwn(m.langs, lang) ? [lang] : []) : Object.keys(m.langs).sort();
     let all = [];
     const termsByLang = {};
+    let corrected = null;
     for (const l of langs) {
-      const groups = await plan(m, l, q, prefix);
-      termsByLang[l] = new Set(groups.flat());
-      all = all.concat(await rankLang(m, l, groups));
+      // Across languages a word one language lacks is usually another's, not a typo.
+      const p = await plan(m, l, q, prefix, exact || langs.length > 1);
+      if (corrected === null && p.corrected.length) corrected = p.words.join(" ");
+      termsByLang[l] = new Set(p.groups.flat());
+      all = all.concat(await rankLang(m, l, p));
     }
     all.sort(compare);
     const counts = new Map();
@@ -351,10 +467,11 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
       const sn = snippet(r[6], terms, d.lang, meta.stopSet);
       return {
         id: r[0], lang: d.lang, title: r[1], url: r[2], category: r[3], categorySlug: r[4], section: r[5],
-        score: d.score, snippet: sn.text, marks: sn.marks, titleMarks: highlight(r[1], terms, d.lang, meta.stopSet),
+        score: d.score, coverage: d.coverage, groups: d.groups, snippet: sn.text, marks: sn.marks, titleMarks: highlight(r[1], terms, d.lang, meta.stopSet),
+        ...(r.length > 7 ? { html: r[7] } : {}),
       };
     }));
-    return { results, total: all.length, categories: [...counts.values()], terms: termsByLang };
+    return { results, total: all.length, categories: [...counts.values()], terms: termsByLang, corrected };
   }
 
   /** Completions of the last word being typed: [{ word, key, df }]. */
@@ -394,8 +511,25 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
     return changed ? out.join(" ") : null;
   }
 
+  /**
+   * The best passage for a question (a client on the passage export, `…/search/passages/`):
+   * { confidence, shown, best, alternatives, corrected }; `best` and `alternatives` are query
+   * results with `html`, the passage's safe HTML.
+   */
+  async function answer(q, { lang, threshold } = {}) {
+    const m = await getManifest();
+    const res = await query(q, { lang, limit: 10 });
+    const confidence = confidenceOf(res.results);
+    const limit = threshold ?? m.answerThreshold;
+    return {
+      confidence, shown: res.results.length > 0 && confidence >= limit,
+      best: res.results[0] || null, alternatives: res.results.slice(1, 3), corrected: res.corrected,
+    };
+  }
+
   return {
     query,
+    answer,
     search: async (q, opts) => (await query(q, opts)).results,
     complete,
     suggest,

@@ -71,11 +71,14 @@
     state.pending = null;
     const last = state.lastKind === "search" && state.searches[state.searches.length - 1];
     const queued = state.queue[state.queue.length - 1];
-    if (last && last.q === p.q) { // the same search shown again (box, then results page)
-      last.results = p.results;
+    // The same search shown again (box, then results page; back to the results) is one search:
+    // results opened later still belong to it.
+    if (state.lastQ === p.q) {
+      if (last && last.q === p.q) last.results = p.results;
       if (queued && queued.kind === "search") queued.n = p.results;
       return;
     }
+    state.lastQ = p.q;
     // "pak", a pause, then "paket": one search, not a reformulation (while not yet sent).
     if (last && p.t - last.t <= 10 && (p.q.startsWith(last.q) || last.q.startsWith(p.q))) {
       state.searches.pop();

@@ -26,6 +26,7 @@ from kbgen.feedback.guard import Guard
 from kbgen.feedback.keys import SECRET_ENV
 from kbgen.feedback.manifest import ManifestSource
 from kbgen.feedback.store import Store
+from kbgen.service.answers import mount_answers
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +215,7 @@ def create_app(
             lang=body.lang,
             revision=body.rev,
             value=body.value,
-            channel="js",
+            channel="js" if body.via == "article" else body.via,
             client=_client(collector, request),
             honeypot=body.website,
         )
@@ -376,4 +377,5 @@ def create_app(
         )
 
     mount_events(app, collector)
+    mount_answers(app, collector)  # GET /api/search and /api/answer (kbgen/service)
     return app

@@ -41,7 +41,9 @@ def normalize_query(text: str) -> str:
 
 
 class _Event(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # No whitespace stripping before the length checks: a query of blanks is valid and
+    # skipped once normalized, as the OpenAPI document promises.
+    model_config = ConfigDict(extra="forbid")
 
     seq: int = Field(ge=0, le=1_000_000, description="Order of the event within the visit.")
     t: int = Field(ge=0, le=7 * 86400, description="Seconds since the visit's first event.")
@@ -129,7 +131,9 @@ _WITH_ARTICLE = {"result", "article", "vote", "answer", "suggestion"}
 
 
 class EventsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # No whitespace stripping before the length checks: a query of blanks is valid and
+    # skipped once normalized, as the OpenAPI document promises.
+    model_config = ConfigDict(extra="forbid")
 
     visit: str = Field(pattern=VISIT_PATTERN, description="Random per-tab id of the visit.")
     lang: str = models.Lang

@@ -39,6 +39,11 @@ class VoteIn(_Body):
     rev: str = Revision
     value: Literal["yes", "no"]
     website: str = Honeypot
+    via: Literal["article", "answer", "assist"] = Field(
+        "article",
+        description="Where the vote was cast: the article page, an instant answer in search, "
+        "or the answer assistant (stored as the vote's channel).",
+    )
 
 
 class VoteOut(BaseModel):

@@ -18,13 +18,22 @@ Steps per language:
    "zurückzuschicken") and weak ge-participles ("getestet") *also* yield the stem of the
    reconstructed infinitive ("zurückschicken", "testen"). Emitting both keeps exact matches
    while letting the forms meet; it never removes a match.
+
+Besides the terms, two derived streams feed fields of their own:
+
+* compound parts (German): :func:`split_compound` splits a folded word by greedy longest
+  match against the corpus's own vocabulary, allowing the linking elements s, es, n, en, e
+  ("testergebnis" → "test" + "ergebnis", "lieferungsstatus" → "lieferung" + "status"); the
+  parts are indexed *in addition to* the whole word, in the lower-weighted ``parts`` field;
+* word pairs: :func:`pair_terms` joins each term with the next one (stop words skipped), so a
+  query whose words stand side by side in a document finds the pair ("paket verfolg").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
@@ -32,7 +41,7 @@ from whoosh.lang.porter2 import stem as _porter2_stem
 from whoosh.lang.snowball.german import GermanStemmer
 from whoosh.lang.stopwords import stoplists
 
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 STEMMED_LANGS = ("de", "en")
 MAX_TOKEN_CHARS = 64
 
@@ -156,6 +165,61 @@ def word_terms(folded: str, lang: str) -> tuple[str, ...]:
     return (stem, variant) if variant and variant != stem else (stem,)
 
 
+COMPOUND_LANGS = ("de",)
+MIN_PART = 4  # shorter parts are mostly noise ("ver", "tag"); compounds need two of them
+LINKS = ("es", "en", "s", "n", "e")  # linking elements, longest first
+
+
+def split_compound(folded: str, known: Callable[[str], bool], _depth: int = 0) -> tuple[str, ...]:
+    """Parts of a folded compound by greedy longest match against ``known`` words, or ().
+
+    The longest known head of at least :data:`MIN_PART` characters wins; the rest (after an
+    optional linking element) must be a known word or split the same way. Deterministic and
+    mirrored exactly in ``search.js`` (``splitCompound``)."""
+    chars = len(folded)
+    if chars < 2 * MIN_PART or _depth > 4 or not _ASCII_WORD.fullmatch(folded):
+        return ()
+    for cut in range(chars - MIN_PART, MIN_PART - 1, -1):
+        head = folded[:cut]
+        if not known(head):
+            continue
+        rest = folded[cut:]
+        tails = [rest] + [rest[len(link) :] for link in LINKS if rest.startswith(link)]
+        for tail in tails:
+            if len(tail) >= MIN_PART and known(tail):
+                return (head, tail)
+        for tail in tails:
+            deeper = split_compound(tail, known, _depth + 1)
+            if deeper:
+                return (head, *deeper)
+    return ()
+
+
+def part_terms(parts: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """Index terms of compound parts (each part analysed as a word), without duplicates."""
+    out: list[str] = []
+    for part in parts:
+        for term in word_terms(part, lang):
+            if term not in out:
+                out.append(term)
+    return tuple(out)
+
+
+def primary_terms(text: str, lang: str) -> list[str]:
+    """The first term of every non-stop word of ``text``, in order (for word pairs)."""
+    out = []
+    for word in tokenize(text):
+        terms = word_terms(fold(word, lang), lang)
+        if terms:
+            out.append(terms[0])
+    return out
+
+
+def pair_terms(terms: list[str]) -> list[str]:
+    """Adjacent pairs "a b" of a term sequence (a pair of one term twice is dropped)."""
+    return [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False) if a != b]
+
+
 def analyze(text: str, lang: str) -> list[str]:
     """All index terms of ``text`` in order."""
     return [term for word in tokenize(text) for term in word_terms(fold(word, lang), lang)]
@@ -239,3 +303,33 @@ class SurfaceAnalyzer(Tokenizer):
             if positions:
                 token.pos = pos
             yield token
+
+
+class PairAnalyzer(Tokenizer):
+    """Adjacent word pairs of a text (see :func:`pair_terms`) for the proximity fields.
+
+    Lines are separate runs: keywords, questions and title never pair across entries."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PairAnalyzer) and other.lang == self.lang
+
+    def __hash__(self) -> int:
+        return hash(("PairAnalyzer", self.lang))
+
+    def __call__(  # type: ignore[override]
+        self, value: str, positions: bool = False, chars: bool = False, **kwargs: object
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, **{k: v for k, v in kwargs.items() if k == "mode"})
+        pos = 0
+        for line in value.split("\n"):
+            for pair in pair_terms(primary_terms(line, self.lang)):
+                token.text = pair
+                token.boost = 1.0
+                token.stopped = False
+                if positions:
+                    token.pos = pos
+                pos += 1
+                yield token

@@ -23,10 +23,9 @@ Query semantics (identical in ``search.js``):
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,12 +33,21 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from kbgen.search.analysis import fold, query_words, tokenize, word_terms
+from kbgen.search.analysis import (
+    COMPOUND_LANGS,
+    fold,
+    part_terms,
+    split_compound,
+    tokenize,
+    word_terms,
+)
 from kbgen.search.indexer import lang_dirs, saved_settings
 from kbgen.search.model import Hit, SearchError, SearchSettings
 from kbgen.search.schema import BM25_B, BM25_K1, SCORED_FIELDS
+from kbgen.search.vocabulary import Vocabulary
 
 MAX_GROUPS = 32  # longer queries are cut: bounds work for pasted text
+SCORE_CACHE = 500_000  # remembered term postings per language index (a build needs them all)
 PREFIX_EXPANSIONS = 8  # completions of the word being typed that take part in the query
 PREFIX_MIN_CHARS = 2
 _ENDS_IN_WORD = re.compile(r"[^\W_]\Z")
@@ -81,37 +89,29 @@ def synonym_table(synonyms: list[list[str]], lang: str) -> dict[str, tuple[str, 
     return {t: tuple(sorted(alts)) for t, alts in sorted(table.items()) if alts}
 
 
+def _like(typed: str, word: str) -> str:
+    """``word`` capitalised when the customer capitalised (mirrors ``like`` in search.js)."""
+    first = typed[:1]
+    if first and first == first.upper() and first != first.lower() and word:
+        return word[0].upper() + word[1:]
+    return word
+
+
 @dataclass
-class Vocabulary:
-    """Folded corpus words with document frequencies and display forms (for completion)."""
+class Plan:
+    """What a query asks one language index: word groups, pair bonuses, corrections."""
 
-    keys: list[str] = field(default_factory=list)
-    entries: dict[str, tuple[str, int]] = field(default_factory=dict)  # key → (display, df)
+    groups: list[tuple[str, ...]] = field(default_factory=list)
+    pairs: list[str] = field(default_factory=list)
+    corrected: list[tuple[str, str]] = field(default_factory=list)  # (typed word, searched)
+    words: list[str] = field(default_factory=list)  # the query's words as searched
 
-    @classmethod
-    def from_searcher(cls, searcher: Searcher, lang: str) -> Vocabulary:
-        reader = searcher.reader()
-        best: dict[str, tuple[str, int, int]] = {}  # key → (display, df_sum, display_df)
-        for word in reader.field_terms("words"):
-            df = reader.doc_frequency("words", word)
-            key = fold(word, lang)
-            display, total, top = best.get(key, (word, 0, -1))
-            if df > top or (df == top and word < display):
-                display, top = word, df
-            best[key] = (display, total + df, top)
-        entries = {k: (v[0], v[1]) for k, v in best.items()}
-        return cls(keys=sorted(entries), entries=entries)
+    @property
+    def terms(self) -> set[str]:
+        return {t for g in self.groups for t in g} | set(self.pairs)
 
-    def completions(self, prefix: str, limit: int) -> list[str]:
-        """Keys starting with ``prefix``, most frequent first, then alphabetical."""
-        start = bisect.bisect_left(self.keys, prefix)
-        found = []
-        for key in self.keys[start:]:
-            if not key.startswith(prefix):
-                break
-            found.append(key)
-        found.sort(key=lambda k: (-self.entries[k][1], k))
-        return found[:limit]
+    def corrected_query(self) -> str | None:
+        return " ".join(self.words) if self.corrected else None
 
 
 def plan_groups(
@@ -120,32 +120,86 @@ def plan_groups(
     synonyms: dict[str, tuple[str, ...]],
     vocabulary: Vocabulary | None = None,
 ) -> list[tuple[str, ...]]:
-    """The query's term groups, deduplicated, in query order (see the module docstring)."""
-    words = query_words(query, lang)
-    typing = vocabulary is not None and bool(_ENDS_IN_WORD.search(query))
-    groups: list[tuple[str, ...]] = []
-    for index, (folded, terms) in enumerate(words):
-        alts = list(terms)
-        if typing and index == len(words) - 1 and len(folded) >= PREFIX_MIN_CHARS:
-            assert vocabulary is not None
-            for key in vocabulary.completions(folded, PREFIX_EXPANSIONS):
-                alts.extend(word_terms(key, lang))
+    """The query's word groups without corrections, splitting or pairs (related articles)."""
+    return plan_query(query, lang, synonyms, vocabulary, prefix=vocabulary is not None).groups
+
+
+def plan_query(
+    query: str,
+    lang: str,
+    synonyms: dict[str, tuple[str, ...]],
+    vocabulary: Vocabulary | None,
+    *,
+    prefix: bool = False,
+    known: Callable[[str], bool] | None = None,
+    compounds: bool = False,
+    typos: bool = False,
+    proximity: bool = False,
+) -> Plan:
+    """The query's groups, in query order (see the module docstring). ``known(term)`` tells
+    whether the index holds a term; without it nothing is corrected or split."""
+    words = tokenize(query)
+    typing = prefix and vocabulary is not None and bool(_ENDS_IN_WORD.search(query))
+    plan = Plan()
+    primaries: list[str | None] = []
+
+    def add(alts: list[str]) -> None:
         for term in list(alts):
             alts.extend(synonyms.get(term, ()))
         group = tuple(sorted(set(alts)))
-        if group and group not in groups:
-            groups.append(group)
-        if len(groups) >= MAX_GROUPS:
+        if group and group not in plan.groups and len(plan.groups) < MAX_GROUPS:
+            plan.groups.append(group)
+
+    for index, word in enumerate(words):
+        if len(plan.groups) >= MAX_GROUPS:
             break
-    return groups
+        folded = fold(word, lang)
+        terms = word_terms(folded, lang)
+        shown = word
+        parts: tuple[str, ...] = ()
+        is_typed = typing and index == len(words) - 1 and len(folded) >= PREFIX_MIN_CHARS
+        if is_typed and terms and not vocabulary.completions(folded, 1):  # type: ignore[union-attr]
+            is_typed = False  # no corpus word starts so: a finished word, maybe a typo
+        if terms and not is_typed and known is not None and vocabulary is not None:
+            if compounds and lang in COMPOUND_LANGS:
+                parts = split_compound(folded, vocabulary.known)
+            if typos and not parts and not any(known(t) for t in terms):
+                fix = vocabulary.correct(folded, lang)
+                if fix is not None and fix[1]:
+                    shown = _like(word, vocabulary.entries[fix[0]][0])
+                    plan.corrected.append((word, shown))
+                    terms = word_terms(fix[0], lang)
+                elif fix is not None:  # an inflection: searched too, silently
+                    terms = terms + tuple(t for t in word_terms(fix[0], lang) if t not in terms)
+        plan.words.append(shown)
+        alts = list(terms)
+        if is_typed:
+            assert vocabulary is not None
+            for key in vocabulary.completions(folded, PREFIX_EXPANSIONS):
+                alts.extend(word_terms(key, lang))
+        add(alts)
+        for term in part_terms(parts, lang):
+            add([term])
+        if is_typed:
+            primaries.append(None)  # a half-typed word pairs with nothing
+        elif terms:
+            primaries.append(terms[0])  # stop words are skipped, as in the index's pairs
+    if proximity:
+        for a, b in zip(primaries, primaries[1:], strict=False):
+            if a and b and a != b and f"{a} {b}" not in plan.pairs:
+                plan.pairs.append(f"{a} {b}")
+    return plan
 
 
 def rank(
     groups: list[tuple[str, ...]],
     postings: dict[str, dict[int, float]],
     mode: str,
+    pairs: list[str] | None = None,
 ) -> list[tuple[int, float, int]]:
-    """(docnum, score, groups matched) for every candidate, unsorted."""
+    """(docnum, score, groups matched) for every candidate, unsorted. Pair terms add to the
+    score of documents that match anyway; they never make a document a candidate or count
+    as a matched group."""
     scores: dict[int, float] = {}
     matched: dict[int, int] = {}
     for group in groups:
@@ -157,6 +211,10 @@ def rank(
         for doc, value in best.items():
             scores[doc] = scores.get(doc, 0.0) + value
             matched[doc] = matched.get(doc, 0) + 1
+    for pair in pairs or ():
+        for doc, value in postings.get(pair, {}).items():
+            if doc in scores:
+                scores[doc] = scores[doc] + value
     total = len(groups)
     if mode == "coord":
         return [(d, s * (matched[d] / total), matched[d]) for d, s in scores.items()]
@@ -184,6 +242,8 @@ class LangIndex:
         key = (term, tuple(sorted(weights.items())))
         found = self._scores.get(key)
         if found is None:
+            if len(self._scores) >= SCORE_CACHE:  # a long-running service meets ever new words
+                self._scores.clear()
             found = self._scores[key] = term_scores(self.searcher, term, weights)
         return found
 
@@ -234,6 +294,21 @@ class Engine:
         for index in self.langs.values():
             index.close()
 
+    def plan(self, query: str, lang: str, *, prefix: bool = False, exact: bool = False) -> Plan:
+        index = self.langs[lang]
+        weights = self.settings.field_weights()
+        return plan_query(
+            query,
+            lang,
+            self._synonyms[lang],
+            index.vocabulary,
+            prefix=prefix,
+            known=lambda term: bool(index.scores(term, weights)),
+            compounds=self.settings.compounds,
+            typos=self.settings.typos and not exact,
+            proximity=self.settings.proximity,
+        )
+
     def search(
         self,
         query: str,
@@ -243,28 +318,45 @@ class Engine:
         prefix: bool = False,
         category: str | None = None,
     ) -> list[Hit]:
+        return self.query(query, limit=limit, lang=lang, prefix=prefix, category=category).hits
+
+    def query(
+        self,
+        query: str,
+        *,
+        limit: int | None = 10,
+        lang: str | None = None,
+        prefix: bool = False,
+        category: str | None = None,
+        exact: bool = False,
+    ) -> Results:
+        """Ranked hits plus the query as searched when words were corrected (``exact``: search
+        the words as typed, the "search for the original instead" link)."""
+        result = Results()
         if lang is not None and lang not in self.langs:
-            return []
+            return result
         chosen = [lang] if lang else sorted(self.langs)
         weights = self.settings.field_weights()
         mode = self.settings.mode
         ranked: list[tuple[tuple, str, int, float]] = []
         for code in chosen:
             index = self.langs[code]
-            groups = plan_groups(
-                query, code, self._synonyms[code], index.vocabulary if prefix else None
-            )
-            terms = {t for g in groups for t in g}
-            postings = {t: term_scores(index.searcher, t, weights) for t in sorted(terms)}
-            for doc, score, _ in rank(groups, postings, mode):
-                ranked.append(((-score, code, index.ids[doc]), code, doc, score))
+            # Across languages a word one language lacks is usually another's, not a typo.
+            plan = self.plan(query, code, prefix=prefix, exact=exact or len(chosen) > 1)
+            if result.corrected is None:
+                result.corrected = plan.corrected_query()
+            postings = {t: index.scores(t, weights) for t in sorted(plan.terms)}
+            total = len(plan.groups)
+            for doc, score, matched in rank(plan.groups, postings, mode, plan.pairs):
+                coverage = matched / total
+                ranked.append(((-score, code, index.ids[doc]), code, doc, score, coverage, total))
         ranked.sort(key=lambda item: item[0])
-        hits: list[Hit] = []
-        for _, code, doc, score in ranked:
+        result.total = len(ranked)
+        for _, code, doc, score, coverage, groups in ranked:
             stored = self.langs[code].searcher.stored_fields(doc)
             if category and stored.get("category_slug") != category:
                 continue
-            hits.append(
+            result.hits.append(
                 Hit(
                     id=stored["id"],
                     lang=code,
@@ -273,11 +365,20 @@ class Engine:
                     score=score,
                     category=stored.get("category", ""),
                     category_slug=stored.get("category_slug", ""),
+                    coverage=coverage,
+                    groups=groups,
                 )
             )
-            if limit is not None and len(hits) >= limit:
+            if limit is not None and len(result.hits) >= limit:
                 break
-        return hits
+        return result
+
+
+@dataclass
+class Results:
+    hits: list[Hit] = field(default_factory=list)
+    corrected: str | None = None  # the query as searched, when typos were corrected
+    total: int = 0  # candidates before the category filter and the limit
 
 
 def search(

@@ -5,13 +5,17 @@ language named ``<lang>-<content hash>`` (safe to cache forever), holding:
 
 * ``t<n>.json`` — term shards: ``{term: [doc deltas, values]}`` or ``[deltas, values, idx]``
   where ``values`` are the distinct contributions and ``idx`` points into them per posting.
-  A term lives in shard ``fnv1a32(utf8(term)) % shards``. Documents are numbered by id order;
-  values are the float64 numbers :func:`kbgen.search.engine.term_scores` computes, written with
-  Python's shortest round-trip repr, which JavaScript parses back to the same double.
+  A term lives in shard ``fnv1a32(utf8(term)) % shards``.
+* ``p<n>.json`` — word-pair shards, the same format for pair terms ``"a b"``, in shard
+  ``fnv1a32(utf8(pair)) % pairs`` (small: only multi-word queries fetch one).
+  Documents are numbered by id order; values are the float64 numbers
+  :func:`kbgen.search.engine.term_scores` computes, written with Python's shortest
+  round-trip repr, which JavaScript parses back to the same double.
 * ``w<n>.json`` — completion vocabulary: ``{first two letters: [[word, df, display?], ...]}``,
   shard ``fnv1a32(utf8(first two letters)) % words``.
 * ``d<k>.json`` — display records of documents ``k*chunk … k*chunk+chunk-1``:
-  ``[id, title, url, category, category_slug, section, text]``.
+  ``[id, title, url, category, category_slug, section, text]`` plus, in the passage export,
+  the passage's safe HTML.
 * ``c.json`` — category of each document (for the category filter), fetched only when used.
 
 The bytes depend only on the indexed content and the settings, not on the index's history.
@@ -28,7 +32,8 @@ import os
 import shutil
 from pathlib import Path
 
-from kbgen.search.analysis import stopwords
+from kbgen.search.analysis import COMPOUND_LANGS, stopwords
+from kbgen.search.answers import DEFAULT_THRESHOLD
 from kbgen.search.engine import (
     MAX_GROUPS,
     PREFIX_EXPANSIONS,
@@ -42,9 +47,13 @@ from kbgen.search.model import ExportStats, SearchSettings
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 TERM_SHARD_BYTES = 24_000  # raw JSON per term shard; ≈ 8–10 KB gzip
+# Word pairs live in small shards of their own: only multi-word queries need them, and one
+# pair's postings are short (co-located with their first word they inflated the shards of
+# title words, which single-word queries fetch, by a fifth).
+PAIR_SHARD_BYTES = 4_000
 WORD_SHARD_BYTES = 12_000
 DOCS_PER_CHUNK = 4
 
@@ -112,14 +121,19 @@ def _lang_files(index: LangIndex, settings: SearchSettings) -> tuple[dict[str, b
     weights = settings.field_weights()
 
     entries: dict[str, object] = {}
+    pairs: dict[str, object] = {}
     for term in iter_terms(searcher):
         scores = index.scores(term, weights)
         if scores:
-            entries[term] = encode_postings(sorted((canonical[d], v) for d, v in scores.items()))
+            encoded = encode_postings(sorted((canonical[d], v) for d, v in scores.items()))
+            (pairs if " " in term else entries)[term] = encoded
     files: dict[str, bytes] = {}
     term_shards = _shard(entries, TERM_SHARD_BYTES)
     for n, shard in enumerate(term_shards):
         files[f"t{n}.json"] = _dumps(shard)
+    pair_shards = _shard(pairs, PAIR_SHARD_BYTES) if pairs else []
+    for n, shard in enumerate(pair_shards):
+        files[f"p{n}.json"] = _dumps(shard)
 
     by_prefix: dict[str, list] = {}
     vocabulary = index.vocabulary
@@ -152,6 +166,7 @@ def _lang_files(index: LangIndex, settings: SearchSettings) -> tuple[dict[str, b
                 stored.get("section_title", ""),
                 _snippet_source(stored.get("body_text", ""), settings.snippet_chars),
             ]
+            + ([stored["html"]] if stored.get("html") else [])
         )
     for k in range(0, len(records), DOCS_PER_CHUNK):
         files[f"d{k // DOCS_PER_CHUNK}.json"] = _dumps(records[k : k + DOCS_PER_CHUNK])
@@ -164,8 +179,10 @@ def _lang_files(index: LangIndex, settings: SearchSettings) -> tuple[dict[str, b
         "dir": f"{index.lang}-{digest.hexdigest()[:12]}",
         "docs": len(live),
         "terms": len(term_shards),
+        "pairs": len(pair_shards),
         "words": len(word_shards),
         "chunk": DOCS_PER_CHUNK,
+        "compounds": index.lang in COMPOUND_LANGS,
         "stop": sorted(stopwords(index.lang)),
         "syn": {k: list(v) for k, v in synonym_table(settings.synonyms, index.lang).items()},
     }
@@ -198,10 +215,14 @@ def export_static(
         "format": FORMAT_VERSION,
         "mode": settings.mode,
         "maxGroups": MAX_GROUPS,
+        "compounds": settings.compounds,
+        "typos": settings.typos,
+        "proximity": settings.proximity,
+        "answerThreshold": DEFAULT_THRESHOLD,
         "prefix": {"expansions": PREFIX_EXPANSIONS, "minChars": PREFIX_MIN_CHARS},
         "langs": {},
     }
-    keep = {MANIFEST}
+    keep = {MANIFEST, "passages"}  # the passage export lives inside the articles' folder
     opened = contextlib.nullcontext(engine) if engine else Engine(settings.index_dir, settings)
     with opened as engine:
         for lang, index in sorted(engine.langs.items()):
@@ -221,6 +242,7 @@ def export_static(
             stats.files += len(files)
             stats.bytes += sum(len(b) for b in files.values())
             stats.terms += sum(len(json.loads(files[f"t{n}.json"])) for n in range(meta["terms"]))
+            stats.terms += sum(len(json.loads(files[f"p{n}.json"])) for n in range(meta["pairs"]))
     data = _dumps(manifest)
     _write(out_dir / MANIFEST, data)
     stats.files += 1

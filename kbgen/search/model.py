@@ -9,11 +9,30 @@ from pathlib import Path
 
 from kbgen.exceptions import KbgenError
 
-DEFAULT_WEIGHTS: dict[str, float] = {"title": 3.0, "keywords": 2.8, "section": 1.5, "body": 1.0}
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "title": 3.0,
+    "questions": 2.5,
+    "keywords": 2.8,
+    "section": 1.5,
+    "body": 1.0,
+    "parts": 0.5,
+    "title_pairs": 1.5,
+    "pairs": 0.5,
+}
 
 
 class SearchError(KbgenError):
     """A search index problem a user can act on (missing index, bad settings, bad docs)."""
+
+
+@dataclass
+class Passage:
+    """One answer passage of an article (see kbgen/search/passages.py)."""
+
+    anchor: str  # "" for the lead answer
+    heading: str  # the section's heading; the article's title for the lead answer
+    text: str  # plain text: indexed, and the answer for channels without HTML
+    html: str  # safe HTML (the article bodies' allowlist) for the answer card
 
 
 @dataclass
@@ -30,6 +49,9 @@ class SearchDoc:
     section: str
     body: str
     promoted: bool = False
+    questions: list[str] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    html: str = ""  # a passage document's safe HTML (passage indexes only)
 
     @property
     def revision(self) -> str:
@@ -46,6 +68,9 @@ class SearchDoc:
                 self.section,
                 self.body,
                 self.promoted,
+                list(self.questions),
+                [[p.anchor, p.heading, p.text, p.html] for p in self.passages],
+                self.html,
             ],
             ensure_ascii=False,
         )
@@ -61,8 +86,12 @@ class SearchSettings:
     synonyms: list[list[str]] = field(default_factory=list)
     snippet_chars: int = 480  # body text kept per article for result snippets in the browser
     mode: str = "coord"  # query semantics, see kbgen/search/engine.py and docs/search.md
+    compounds: bool = True  # split German query words into compound parts (query time)
+    typos: bool = True  # correct query words the corpus does not know (query time)
+    proximity: bool = True  # score adjacent query words as pairs (query time)
 
-    QUERY_KEYS = ("weights", "synonyms", "mode")  # saved with the index for `kbgen search`
+    # Saved with the index, so `kbgen search` ranks like the site.
+    QUERY_KEYS = ("weights", "synonyms", "mode", "compounds", "typos", "proximity")
 
     def __post_init__(self) -> None:
         self.index_dir = Path(self.index_dir)
@@ -84,7 +113,14 @@ class SearchSettings:
             )
 
     def query_settings(self) -> dict[str, object]:
-        return {"weights": self.field_weights(), "synonyms": self.synonyms, "mode": self.mode}
+        return {
+            "weights": self.field_weights(),
+            "synonyms": self.synonyms,
+            "mode": self.mode,
+            "compounds": self.compounds,
+            "typos": self.typos,
+            "proximity": self.proximity,
+        }
 
     def field_weights(self) -> dict[str, float]:
         """Weights of all indexed fields, defaults filled in."""
@@ -123,6 +159,8 @@ class Hit:
     score: float
     category: str = ""
     category_slug: str = ""
+    coverage: float = 1.0  # share of the query's word groups the document matches
+    groups: int = 0  # word groups the query was searched with (in the hit's language)
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -11,9 +11,11 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from kbgen.search.answers import PASSAGES_DIR, passage_docs, passage_settings
 from kbgen.search.engine import Engine
 from kbgen.search.export import FORMAT_VERSION, export_static
 from kbgen.search.indexer import update_index
@@ -36,10 +38,8 @@ def content_key(docs: list[SearchDoc], settings: SearchSettings, limit: int) -> 
     sha.update(
         json.dumps(
             [
-                settings.field_weights(),
-                settings.synonyms,
+                settings.query_settings(),
                 settings.snippet_chars,
-                settings.mode,
                 limit,
                 FORMAT_VERSION,
             ],
@@ -65,6 +65,26 @@ def _write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
+def update_passages(docs: list[SearchDoc], settings: SearchSettings) -> None:
+    """The passage index beside the articles' (removed when no article has passages)."""
+    found = passage_docs(docs)
+    target = settings.index_dir / PASSAGES_DIR
+    if found:
+        update_index(found, passage_settings(settings))
+    elif target.exists():
+        shutil.rmtree(target, ignore_errors=True)
+
+
+def export_passages(settings: SearchSettings, out_dir: Path) -> None:
+    """The passages' static search files in ``<out_dir>/passages/`` (see export_static)."""
+    source = settings.index_dir / PASSAGES_DIR
+    target = out_dir / PASSAGES_DIR
+    if (source / "kbgen-settings.json").is_file() and any(source.iterdir()):
+        export_static(passage_settings(settings), target)
+    elif target.exists():
+        shutil.rmtree(target, ignore_errors=True)
+
+
 def _index_and_relate(
     docs: list[SearchDoc], settings: SearchSettings, limit: int, key: str
 ) -> tuple[IndexStats, dict[tuple[str, str], list[str]]]:
@@ -73,6 +93,7 @@ def _index_and_relate(
     statistics every score depends on, and a build must equal a fresh one."""
     global _engine
     stats = update_index(docs, settings)
+    update_passages(docs, settings)
     cache = settings.index_dir / RELATED_CACHE
     cached = _read_json(cache)
     if cached.get("key") == key:
@@ -101,6 +122,7 @@ def _export(settings: SearchSettings, out_dir: Path, key: str) -> ExportStats | 
         if _engine is None:
             _engine = Engine(settings.index_dir, settings)
         stats = export_static(settings, out_dir, engine=_engine)
+        export_passages(settings, out_dir)
         dirs = sorted(p.name for p in out_dir.iterdir() if p.is_dir())
         digest = hashlib.sha256(manifest.read_bytes()).hexdigest()
         _write_json(mark, {"key": key, "manifest": digest, "dirs": dirs})

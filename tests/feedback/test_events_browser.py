@@ -3,14 +3,17 @@ served as ``http://help.test:PORT/`` (Chromium resolves the name to 127.0.0.1), 
 collector (uvicorn) on another origin. A visit's search, opened result, article view and vote
 arrive as events of one visit; no cookie is set and no request leaves the two origins. Global
 Privacy Control and Do Not Track suppress the events, and so does opening the same site as a
-local preview (127.0.0.1) when the site did not ask for local events."""
+local preview (127.0.0.1) when the site did not ask for local events. The visit's record
+for the contact form stays in the tab; the report reads on a phone without script."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,12 +22,21 @@ from typing import Any
 
 import pytest
 import uvicorn
+from conftest import ARTICLES, write_manifest
 from sqlalchemy import select
 
 from kbgen.feedback import schema
 from kbgen.feedback.app import create_app
 from kbgen.feedback.collector import CollectorSettings
+from kbgen.feedback.event_store import EventBatch, EventStore
+from kbgen.feedback.manifest import load_manifest
+from kbgen.feedback.report import build_report
+from kbgen.feedback.report_render import render
+from kbgen.feedback.self_service import build_self_service
 from kbgen.feedback.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import analytics_sim  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 HOST = "help.test"
@@ -223,3 +235,95 @@ def test_a_local_preview_sends_nothing(chromium: Any, served: dict[str, Any]) ->
     _visit(chromium, served["local"], vote=False)
     time.sleep(1.5)
     assert len(_events(served["db_url"])) == before
+
+
+def test_the_visit_record_for_the_contact_form(chromium: Any, served: dict[str, Any]) -> None:
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(served["site"])
+    page.wait_for_function("window.kbgenVisit !== undefined")
+    first_id = page.evaluate("kbgenVisit.context().visit_id")
+    ctx = page.evaluate(
+        """() => {
+        kbgenVisit.record("search", {q: "Pak", results: 3});
+        kbgenVisit.record("search", {q: "  Paket   VERFOLGEN ", results: 2, final: true});
+        kbgenVisit.record("article", {id: "paket-verfolgen", lang: "de", title: "Wo?", url: "/x/"});
+        kbgenVisit.record("assistant", {role: "user", text: "a".repeat(5000)});
+        for (let i = 0; i < 25; i++) {
+            kbgenVisit.record("vote", {id: "a" + i, lang: "de", value: "no"});
+        }
+        kbgenVisit.forget("votes", 0);
+        return kbgenVisit.context();
+    }"""
+    )
+    assert [(s["q"], s["results"]) for s in ctx["searches"]] == [("paket verfolgen", 2)]
+    assert ctx["articles"][-1]["id"] == "paket-verfolgen" and ctx["articles"][-1]["title"] == "Wo?"
+    assert len(ctx["assistant"][0]["text"]) == 1000
+    assert len(ctx["votes"]) == 19 and ctx["votes"][0]["id"] == "a6"  # bounded, then one forgotten
+    assert ctx["visit_id"] == first_id and ctx["lang"] == "de"
+    assert page.evaluate("document.cookie") == ""
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('kbgen-visit'))") == []
+    page.reload()
+    page.wait_for_function("window.kbgenVisit !== undefined")
+    assert page.evaluate("kbgenVisit.context().visit_id") == first_id  # the same tab
+    other = context.new_page()
+    other.goto(served["site"])
+    other.wait_for_function("window.kbgenVisit !== undefined")
+    assert other.evaluate("kbgenVisit.context()")["visit_id"] != first_id  # another tab
+    assert other.evaluate("kbgenVisit.context().searches") == []
+    page.evaluate("kbgenVisit.clear()")
+    cleared = page.evaluate("kbgenVisit.context()")
+    assert cleared["visit_id"] != first_id and cleared["votes"] == [] and cleared["searches"] == []
+    context.close()
+
+
+def test_the_report_reads_on_a_phone_without_script(chromium: Any, tmp_path: Path) -> None:
+    write_manifest(tmp_path / "site")
+    store = Store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    today = dt.date.today()
+    ids = {lang: sorted({a["id"] for a in ARTICLES if a["lang"] == lang}) for lang in ("de", "en")}
+    visits, _ = analytics_sim.simulate(300, ids, seed=5, today=today)
+    rows = [
+        {
+            "visit": v.visit,
+            "seq": e["seq"],
+            "kind": e["kind"],
+            "lang": v.lang,
+            "seconds": e["t"],
+            "article_id": (e.get("id") or "").split("#")[0] or None,
+            "query": (e.get("q") or "").lower() or None,
+            "number": e.get("n"),
+            "value": e.get("value"),
+            "day": v.day,
+            "created_at": dt.datetime.combine(v.day, dt.time(9)),
+        }
+        for v in visits
+        for b in v.batches
+        for e in b
+    ]
+    EventStore(store).add_batches([EventBatch(rows=rows, day=today, client=None, limit=0)])
+    manifest = load_manifest(tmp_path / "site")
+    report = build_report(store, manifest, now=dt.datetime.combine(today, dt.time(12)))
+    report.self_service = build_self_service(store, manifest, today=today, since=None)
+    path = tmp_path / "report.html"
+    path.write_text(render(report, "html"), encoding="utf-8")
+    store.close()
+
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 740}, java_script_enabled=False
+    )
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
+    assert page.locator("#self-service h2").inner_text() == "Self-service"
+    assert page.locator("#self-service .query").first.is_visible()
+    assert page.locator("code.cmd").count() > 0
+    # Nothing wider than the phone but the tables' own scrolling boxes.
+    context_js = chromium.new_context(viewport={"width": 360, "height": 740})
+    page_js = context_js.new_page()
+    page_js.goto(path.as_uri())
+    assert page_js.evaluate("document.documentElement.scrollWidth") <= 360
+    assert requests == [path.as_uri()]
+    context.close()
+    context_js.close()

@@ -10,7 +10,13 @@ from test_parity import demo_docs
 
 from kbgen.search import Engine, SearchSettings, export_static, update_index
 from kbgen.search.engine import iter_terms, term_scores
-from kbgen.search.export import MANIFEST, decode_postings, encode_postings, fnv1a32
+from kbgen.search.export import (
+    FORMAT_VERSION,
+    MANIFEST,
+    decode_postings,
+    encode_postings,
+    fnv1a32,
+)
 
 
 def _build(tmp_path: Path) -> tuple[SearchSettings, Path]:
@@ -38,10 +44,15 @@ def test_every_term_is_in_its_shard_with_whoosh_values(tmp_path: Path) -> None:
         canonical = {
             d: r for r, d in enumerate(sorted(range(len(index.ids)), key=lambda d: index.ids[d]))
         }
-        for term in iter_terms(index.searcher):
-            shard = json.loads(
-                (out / meta["dir"] / f"t{fnv1a32(term) % meta['terms']}.json").read_text()
+        terms = iter_terms(index.searcher)
+        assert any(" " in t for t in terms)  # word pairs, in shards of their own
+        for term in terms:
+            name = (
+                f"p{fnv1a32(term) % meta['pairs']}"
+                if " " in term
+                else f"t{fnv1a32(term) % meta['terms']}"
             )
+            shard = json.loads((out / meta["dir"] / f"{name}.json").read_text())
             expected = sorted(
                 (canonical[d], v)
                 for d, v in term_scores(index.searcher, term, settings.field_weights()).items()
@@ -56,7 +67,7 @@ def test_export_is_deterministic_and_content_addressed(tmp_path: Path) -> None:
     second = {p.relative_to(out2): p.read_bytes() for p in out2.rglob("*") if p.is_file()}
     assert first == second
     manifest = json.loads((out / MANIFEST).read_text())
-    assert manifest["format"] == 1
+    assert manifest["format"] == FORMAT_VERSION == 2
     assert sorted(manifest["langs"]) == ["de", "en"]
     # a changed article gives new directory names, so browsers never mix old and new shards
     docs = demo_docs()

@@ -72,11 +72,35 @@ def test_results_page_with_umlaut_variant_filter_and_back(phone: Any, demo_serve
     )
 
 
-def test_zero_results_show_promoted_contact_and_did_you_mean(phone: Any, demo_server: str) -> None:
+def test_typo_is_corrected_with_a_link_to_the_original(phone: Any, demo_server: str) -> None:
     phone.goto(demo_server + "search/?q=Rechnnung")
-    phone.wait_for_function("!document.querySelector('.kbs-page__suggest').hidden")
-    suggest = phone.locator(".kbs-page__suggest")
-    assert "Meinten Sie" in suggest.inner_text() and "rechnung" in suggest.inner_text().lower()
+    phone.wait_for_function("document.querySelectorAll('.kbs-page__hit').length > 0")
+    notice = phone.locator(".kbs-page__suggest")
+    assert notice.is_visible()
+    assert notice.inner_text().startswith("Ergebnisse für Rechnung.")
+    assert notice.locator("em").inner_text() == "Rechnung"
+    assert "„Rechnung“" in phone.locator(".kbs-page__status").inner_text()
+    assert phone.locator(".kbs-page__hit mark").count() > 0  # the corrected word is marked
+    original = notice.locator("a.kbs-page__original")
+    assert original.inner_text() == "Rechnnung"
+    original.click()
+    phone.wait_for_url(re.compile(r"q=Rechnnung&exact=1"))
+    # the words as typed find nothing; "did you mean" offers the correction instead
+    phone.wait_for_function("!document.querySelector('.kbs-page__empty').hidden")
+    assert "Meinten Sie" in notice.inner_text() and "rechnung" in notice.inner_text().lower()
+
+
+def test_search_box_says_which_words_it_searched(phone: Any, demo_server: str) -> None:
+    phone.goto(demo_server)
+    box = phone.locator("main .kbs__input")
+    box.click()
+    box.type("Rechnnung", delay=20)  # no corpus word starts so: corrected while typing
+    phone.wait_for_function("!!document.querySelector('main .kbs__corrected')")
+    assert phone.locator("main .kbs__corrected").inner_text() == "Ergebnisse für Rechnung."
+    assert phone.locator("main [role=option]").count() >= 2
+
+
+def test_zero_results_show_promoted_and_contact(phone: Any, demo_server: str) -> None:
     phone.goto(demo_server + "search/?q=xqzvw")
     phone.wait_for_function("!document.querySelector('.kbs-page__empty').hidden")
     assert phone.locator(".kbs-page__promoted a").count() > 0

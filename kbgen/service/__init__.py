@@ -1,0 +1,1 @@
+"""Long-running service parts beyond the feedback collector (the answer API)."""
