@@ -8,9 +8,9 @@ keys inside it are dropped, so the browser side may grow without breaking old co
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from kbgen.feedback.models import LANG_PATTERN, TOKEN_PATTERN
 from kbgen.feedback.privacy import clean_text
@@ -30,16 +30,23 @@ ITEMS_MAX = 20
 VISIBLE = "[^\\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 
 
-def _line(value: object) -> object:
-    return clean_text(value, multiline=False) if isinstance(value, str) else value
+def Line(limit: int) -> Any:  # noqa: N802 - reads as a type in the models below
+    """Single-line text of at most ``limit`` characters as sent; cleaned afterwards (control
+    characters and line breaks removed), so what the document refuses is refused."""
+    return Annotated[
+        str,
+        Field(max_length=limit),
+        AfterValidator(lambda v: clean_text(v, multiline=False)[:limit]),
+    ]
 
 
-def _text(value: object) -> object:
-    return clean_text(value, multiline=True) if isinstance(value, str) else value
-
-
-Line = Annotated[str, BeforeValidator(_line)]
-Text = Annotated[str, BeforeValidator(_text)]
+def Text(limit: int, **constraints: Any) -> Any:  # noqa: N802
+    """Multi-line text of at most ``limit`` characters as sent; cleaned afterwards."""
+    return Annotated[
+        str,
+        Field(max_length=limit, **constraints),
+        AfterValidator(lambda v: clean_text(v, multiline=True)[:limit]),
+    ]
 
 
 class _Item(BaseModel):
@@ -47,33 +54,33 @@ class _Item(BaseModel):
 
 
 class Search(_Item):
-    q: Line = Field(max_length=200)
+    q: Line(200)
     results: int = Field(default=0, ge=0, le=10_000)
 
 
 class ArticleSeen(_Item):
-    id: Line = Field(max_length=100)
-    lang: Line = Field(default="", max_length=16)
-    title: Line = Field(default="", max_length=300)
-    url: Line = Field(default="", max_length=500)
+    id: Line(100)
+    lang: Line(16) = ""
+    title: Line(300) = ""
+    url: Line(500) = ""
 
 
 class Vote(_Item):
-    id: Line = Field(max_length=100)
-    lang: Line = Field(default="", max_length=16)
+    id: Line(100)
+    lang: Line(16) = ""
     value: Literal["yes", "no"]
 
 
 class Turn(_Item):
     role: Literal["user", "assistant"]
-    text: Text = Field(max_length=2000)
+    text: Text(2000)
 
 
 class Context(_Item):
     """The part of the visit the customer left in "Wird mitgesendet"."""
 
-    lang: Line = Field(default="", max_length=16)
-    referrer: Line = Field(default="", max_length=500)
+    lang: Line(16) = ""
+    referrer: Line(500) = ""
     searches: list[Search] = Field(default_factory=list, max_length=ITEMS_MAX)
     articles: list[ArticleSeen] = Field(default_factory=list, max_length=ITEMS_MAX)
     votes: list[Vote] = Field(default_factory=list, max_length=ITEMS_MAX)
@@ -85,11 +92,11 @@ class ContactIn(BaseModel):
 
     lang: str = Field(min_length=2, max_length=16, pattern=LANG_PATTERN)
     email: str = Field(max_length=254, pattern=EMAIL_PATTERN, description="For the reply.")
-    message: Text = Field(min_length=1, max_length=MESSAGE_MAX, pattern=VISIBLE)
-    subject: Line = Field(default="", max_length=200)
-    topic: Line = Field(default="", max_length=200, description="A category or an article.")
-    name: Line = Field(default="", max_length=100)
-    order: Line = Field(default="", max_length=64, pattern=ORDER_PATTERN)
+    message: Text(MESSAGE_MAX, min_length=1, pattern=VISIBLE)
+    subject: Line(200) = ""
+    topic: Line(200) = Field(default="", description="A category or an article.")
+    name: Line(100) = ""
+    order: Line(64) = Field(default="", pattern=ORDER_PATTERN)
     context: Context = Field(default_factory=Context)
     form_token: str = Field(
         min_length=16,

@@ -44,8 +44,8 @@ _app = create_app(
         vote_limit=1_000_000,
         zero_result_limit=1_000_000,
         test_client_header=True,
-        # A channel, so contact requests are accepted (the outbox worker does not run here:
-        # the app's lifespan is not started, nothing is delivered).
+        # A channel, so contact requests are accepted. Nothing listens there: the outbox
+        # worker's attempts fail and wait (30 s, doubling) without touching the answers.
         contact=ContactSettings(webhook_url="http://127.0.0.1:9/hook", limit=1_000_000),
     )
 )
