@@ -140,6 +140,64 @@ def latency(count: int) -> None:
             times.append(time.perf_counter() - t)
         report("Answerer.answer (in process)", times, time.perf_counter() - begin)
     served(work, questions, report)
+    payload(work, settings, questions[:24])
+
+
+NODE_ANSWER = r"""
+import { readFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
+const [client, base, reqFile] = process.argv.slice(2);
+const { createSearch } = await import(pathToFileURL(client));
+let seen = [];
+const fetch = async (u) => {
+  seen.push(u);
+  try { const b = await readFile(u); return { ok: true, json: async () => JSON.parse(b) }; }
+  catch { return { ok: false }; }
+};
+const s = createSearch({ baseUrl: base, fetch });
+const out = [];
+for (const q of JSON.parse(await readFile(reqFile, "utf8"))) {
+  seen = [];
+  const a = await s.answer(q, { lang: "en" });
+  out.push({ files: seen, shown: a.shown });
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def payload(work: Path, settings: SearchSettings, questions: list[str]) -> None:
+    """Bytes (gzip 6) an instant answer adds to a search: the passage export's files."""
+    import gzip
+    import json
+    import shutil
+
+    from kbgen.search import export_static
+
+    if not shutil.which("node"):
+        print("  answer bytes: not measured (node is missing)")
+        return
+    out = work / "export"
+    export_static(passage_settings(settings), out)
+    script, req = work / "answer.mjs", work / "questions.json"
+    script.write_text(NODE_ANSWER, "utf-8")
+    req.write_text(json.dumps(questions), "utf-8")
+    client = Path(__file__).resolve().parents[1] / "kbgen" / "assets" / "search.js"
+    proc = subprocess.run(
+        ["node", str(script), str(client), str(out) + "/", str(req)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    fetched: set[str] = set()
+    sizes = []
+    for run in json.loads(proc.stdout):
+        new = [f for f in dict.fromkeys(run["files"]) if f not in fetched]
+        fetched.update(new)
+        sizes.append(sum(len(gzip.compress(Path(f).read_bytes(), 6, mtime=0)) for f in new))
+    print(
+        f"  answer bytes (passage files, gzip): first question {sizes[0] / 1e3:.1f} KB, "
+        f"later median {statistics.median(sizes[1:]) / 1e3:.1f} KB"
+    )
 
 
 SERVER = """

@@ -74,6 +74,7 @@ def kbgen_config(repo_config: Path, corpus: Path, tmp: Path, *, search: bool) ->
     """The repository's mkdocs.yml, adjusted for the corpus, written into ``tmp``."""
     config, options = project_config(repo_config, corpus, tmp / "site")  # --articles too
     options["language"] = "en"
+    options.pop("languages", None)  # the corpus is one language (the demo's are de and en)
     options["exclude"] = list(KBGEN_EXCLUDE)
     # Microsoft Docs metadata, declared so the build reports only real problems.
     options["extra_front_matter"] = list(MS_FRONT_MATTER)

@@ -91,7 +91,15 @@ def write_config(
     """The repository's mkdocs.yml for this corpus, written to ``tmp``: docs and site in
     ``tmp``, the search index in ``tmp/index`` (so the first build is cold)."""
     config, options = project_config(repo_config, articles, tmp / "site")
-    site_lang = options.get("language") or (config.get("theme") or {}).get("language") or "de"
+    # The generated corpus is one site (its articles carry their lang); the demo's
+    # `languages` (de at the root, en/ beside it) do not apply.
+    languages = options.pop("languages", None) or []
+    site_lang = (
+        options.get("language")
+        or (languages[0] if languages else None)
+        or (config.get("theme") or {}).get("language")
+        or "de"
+    )
     if site_lang not in langs:
         options["language"] = langs[0]
     search_options = options.get("search") if isinstance(options.get("search"), dict) else {}

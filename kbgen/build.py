@@ -24,16 +24,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from kbgen import paths
+from kbgen import paths, views
 from kbgen import plan as site_plan
-from kbgen.articles import Catalog, LoadOptions, Severity, check, load
+from kbgen.articles import Article, Catalog, LoadOptions, Problems, Severity, check, load
 from kbgen.articles.dates import git_dates
 from kbgen.cache import BuildCache, digest
 from kbgen.exceptions import ArticleError
 from kbgen.indexing import SiteSearch, check_questions, start_search
-from kbgen.locale import strings as ui_strings
 from kbgen.plan import Page, Plan, Related, Urls
 from kbgen.settings import Settings
+from kbgen.translations import Translation
+from kbgen.translations import status as translation_status
 
 log = logging.getLogger("kbgen")
 problem_log = logging.getLogger("kbgen.articles")
@@ -50,12 +51,12 @@ class RenderJob:
     site_dir: Path
     related: Callable[[], Related]
     changed: set[str] | None = None
-    views: dict[str, site_plan.PageView] = field(default_factory=dict)
+    views: dict[str, views.PageView] = field(default_factory=dict)
 
-    def view(self, page: Page) -> site_plan.PageView:
+    def view(self, page: Page) -> views.PageView:
         found = self.views.get(page.src_uri)
         if found is None:
-            found = self.views[page.src_uri] = site_plan.view(self.plan, page, self.related)
+            found = self.views[page.src_uri] = views.view(self.plan, page, self.related)
         return found
 
 
@@ -76,7 +77,7 @@ class BuildRecord:
 
     site_dir: Path
     timings: dict[str, float] = field(default_factory=dict)
-    catalog: Catalog | None = None
+    catalog: Articles | None = None
     seconds: float | None = None  # set when the site was published
 
 
@@ -93,15 +94,16 @@ def build(settings: Settings, renderer: Renderer, record: BuildRecord | None = N
     search = start_search(plan, staging / paths.SEARCH_EXPORT)
     try:
         job = RenderJob(plan, staging, search.related)
-        if previous:
-            job.changed = changed_pages(job, previous, record.timings)
+        keys = page_keys(job) if previous else None  # waits for the related lists
+        if keys is not None:
+            job.changed = changed_pages(job, keys, previous, record.timings)
         else:
             record.timings["pages_to_build"] = len(plan.pages)
         outputs = renderer.render(job)
         search.finish(record.timings)
         if previous:
             prune(staging, outputs)
-        keys = page_keys(job)
+        keys = keys or page_keys(job)
     except BaseException:
         search.close()
         shutil.rmtree(staging, ignore_errors=True)
@@ -124,7 +126,7 @@ def prepare(settings: Settings, urls: Urls, site_dir: Path) -> tuple[RenderJob, 
 # -- articles -----------------------------------------------------------------------------
 
 
-def stop_on_problems(catalog: Catalog, strict: bool) -> None:
+def stop_on_problems(catalog: Articles, strict: bool) -> None:
     """Log every problem; stop on errors (and, when strict, on warnings) with an
     :class:`ArticleError`."""
     log_problems(catalog)
@@ -141,30 +143,82 @@ def stop_on_problems(catalog: Catalog, strict: bool) -> None:
         )
 
 
-def read_articles(settings: Settings, timings: dict[str, float] | None = None) -> Catalog:
-    """Load and check every article (what `kbgen check` reports)."""
+@dataclass
+class Articles:
+    """The articles of every language (the default first) and their translation status."""
+
+    catalogs: dict[str, Catalog]
+    translations: list[Translation] = field(default_factory=list)
+
+    @property
+    def problems(self) -> Problems:
+        found = Problems()
+        for catalog in self.catalogs.values():
+            found.extend(catalog.problems)
+        return found
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for catalog in self.catalogs.values() for a in catalog.articles]
+
+    @property
+    def published(self) -> list[Article]:
+        return [a for catalog in self.catalogs.values() for a in catalog.published]
+
+
+def read_articles(settings: Settings, timings: dict[str, float] | None = None) -> Articles:
+    """Load and check every article of every language (what `kbgen check` reports)."""
     started = time.perf_counter()
-    options = LoadOptions(
-        default_lang=settings.lang,
-        max_file_bytes=settings.max_file_kb * 1024,
-        exclude=settings.exclude,
-        extra_front_matter=settings.extra_front_matter,
-    )
     cache = BuildCache(settings.cache_dir)
-    key = digest([str(settings.docs_dir.resolve()), str(settings.root), repr(options)])
-    catalog = load(
-        settings.docs_dir, options, display_root=settings.root, cache=cache.load_articles(key)
-    )
-    # Saved before checks and dates touch the articles: the cache holds what the files say.
-    cache.save_articles(key, catalog.cache)
-    check(catalog, slugify=settings.slugify)
-    check_questions(catalog, settings)  # writers' search regression tests (`questions:`)
+    languages = settings.all_languages
+    catalogs: dict[str, Catalog] = {}
+    for index, lang in enumerate(languages):
+        # The default language's articles are the folder itself, without the other
+        # languages' folders; every other language has its own folder (articles/en/).
+        root = settings.docs_dir if index == 0 else settings.docs_dir / lang
+        exclude = settings.exclude + (languages[1:] if index == 0 else ())
+        options = LoadOptions(
+            default_lang=lang,
+            max_file_bytes=settings.max_file_kb * 1024,
+            exclude=exclude,
+            extra_front_matter=settings.extra_front_matter,
+        )
+        key = digest([str(root.resolve()), str(settings.root), repr(options)])
+        catalog = load(root, options, display_root=settings.root, cache=cache.load_articles(key))
+        # Saved before checks and dates touch the articles: the cache holds what the files say.
+        cache.save_articles(key, catalog.cache)
+        check(catalog, slugify=settings.slugify)
+        check_questions(catalog, settings)  # writers' search regression tests (`questions:`)
+        if index and not root.is_dir():
+            catalog.problems.warning(
+                catalog.where(""),
+                0,
+                f"no folder for language '{lang}'",
+                f"put its articles in {catalog.where('')} or remove '{lang}' from 'languages'",
+            )
+        if len(languages) > 1:
+            _keep_folder_language(catalog, lang)
+        catalogs[lang] = catalog
+    articles = Articles(catalogs, translation_status(catalogs))
     if timings is not None:
         timings["load_and_check"] = time.perf_counter() - started
-    return catalog
+    return articles
 
 
-def log_problems(catalog: Catalog) -> None:
+def _keep_folder_language(catalog: Catalog, lang: str) -> None:
+    """An article's language is its folder's; a different `lang:` is a mistake to point out."""
+    for article in catalog.articles:
+        if article.lang != lang:
+            catalog.problems.warning(
+                catalog.where(article.path),
+                article.meta_lines.get("lang", 1),
+                f"'lang: {article.lang}' in the '{lang}' articles; published as '{lang}'",
+                "move the file to that language's folder or remove 'lang:'",
+            )
+            article.lang = lang
+
+
+def log_problems(catalog: Articles) -> None:
     levels = {
         Severity.ERROR: logging.ERROR,
         Severity.WARNING: logging.WARNING,
@@ -194,9 +248,11 @@ def fill_dates(catalog: Catalog) -> dt.date | None:
     return max(known)
 
 
-def make_plan(catalog: Catalog, settings: Settings, urls: Urls) -> Plan:
-    newest = fill_dates(catalog)
-    return site_plan.make(catalog, settings, urls, ui_strings(settings.lang), newest)
+def make_plan(articles: Articles, settings: Settings, urls: Urls) -> Plan:
+    dates = [fill_dates(catalog) for catalog in articles.catalogs.values()]
+    known = [d for d in dates if d is not None]
+    newest = max(known) if known else None
+    return site_plan.make(articles.catalogs, settings, urls, newest, articles.translations)
 
 
 # -- incremental builds -------------------------------------------------------------------
@@ -204,17 +260,22 @@ def make_plan(catalog: Catalog, settings: Settings, urls: Urls) -> Plan:
 
 def page_keys(job: RenderJob) -> dict[str, str]:
     """Every page keyed by its inputs: the configuration, theme and code (the settings'
-    fingerprint), the site-wide parts and the page's own view."""
-    site_key = digest([job.plan.settings.fingerprint, site_plan.site_inputs(job.plan)])
+    fingerprint), the site-wide parts of its language and the page's own view."""
+    plan = job.plan
+    site_keys = {
+        lang: digest([plan.settings.fingerprint, views.site_inputs(plan, lang)])
+        for lang in plan.languages
+    }
     return {
-        uri: digest(site_plan.page_key(job.plan, page, job.view(page), site_key))
-        for uri, page in job.plan.pages.items()
+        uri: digest(views.page_key(plan, page, job.view(page), site_keys[page.lang]))
+        for uri, page in plan.pages.items()
     }
 
 
-def changed_pages(job: RenderJob, previous: dict[str, str], timings: dict[str, float]) -> set[str]:
+def changed_pages(
+    job: RenderJob, keys: dict[str, str], previous: dict[str, str], timings: dict[str, float]
+) -> set[str]:
     """The pages whose inputs changed since the previous build (or whose file is missing)."""
-    keys = page_keys(job)  # asks for related lists: waits for the search index
     changed = {
         uri
         for uri, key in keys.items()

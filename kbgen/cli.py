@@ -143,32 +143,64 @@ def serve(
 @CONFIG_OPTION
 @ARTICLES_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON list.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object with the problems and the translation status (for CI).",
+)
 @_verbose_option
 def check(
-    config_file: str, articles: str | None, strict: bool, as_json: bool, verbose: bool
+    config_file: str,
+    articles: str | None,
+    strict: bool,
+    as_json: bool,
+    output_format: str,
+    verbose: bool,
 ) -> None:
-    """Report every problem in the articles as path:line: message.
+    """Report every problem in the articles as path:line: message, and with several languages
+    the missing and outdated translations.
 
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration errors.
     """
     from kbgen.articles import Severity
     from kbgen.report import problem_record
     from kbgen.site import runner
+    from kbgen.translations import MISSING, summary
 
     _setup_logging(verbose)
     logging.getLogger("mkdocs").setLevel(logging.WARNING if not verbose else logging.DEBUG)
     catalog = runner.check(runner.load_config(config_file, articles=articles))
     shown = [p for p in sorted(catalog.problems) if verbose or p.severity is not Severity.INFO]
-    if as_json:
+    if output_format == "json":
+        data = {
+            "problems": [problem_record(p) for p in shown],
+            "translations": [t.record() for t in catalog.translations],
+            "translation_counts": summary(catalog.translations),
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif as_json:
         click.echo(json.dumps([problem_record(p) for p in shown], ensure_ascii=False, indent=2))
     else:
         for problem in shown:
             click.echo(problem.format())
+        for item in catalog.translations:
+            if item.state == MISSING:
+                click.echo(f"{item.source}: translation missing: {item.lang}")
     errors, warnings = len(catalog.problems.errors), len(catalog.problems.warnings)
+    translated = ""
+    if catalog.translations:
+        counts = summary(catalog.translations)
+        translated = (
+            f"; translations: {counts['missing']} missing, {counts['outdated']} outdated, "
+            f"{counts['current'] + counts['untracked']} up to date"
+        )
     click.echo(
         f"kbgen: {len(catalog.articles)} articles checked: "
-        f"{errors} error(s), {warnings} warning(s)",
+        f"{errors} error(s), {warnings} warning(s){translated}",
         err=True,
     )
     if errors or (strict and warnings):
@@ -176,22 +208,58 @@ def check(
 
 
 @cli.command()
-@click.argument("title")
+@click.argument("title", required=False)
+@click.option("--category", help="Folder of the article, e.g. versand or articles/versand.")
 @click.option(
-    "--category", required=True, help="Folder of the article, e.g. versand or articles/versand."
+    "--translate",
+    "translate_id",
+    metavar="ID",
+    help="Start a translation of the article with this id (in --lang) instead.",
 )
+@click.option("--lang", help="With --translate: the language to translate into, e.g. en.")
 @CONFIG_OPTION
 @ARTICLES_OPTION
-def new(title: str, category: str, config_file: str, articles: str | None) -> None:
-    """Write a new article with complete front matter; prints its path."""
+def new(
+    title: str | None,
+    category: str | None,
+    translate_id: str | None,
+    lang: str | None,
+    config_file: str,
+    articles: str | None,
+) -> None:
+    """Write a new article with complete front matter; prints its path.
+
+    `kbgen new "Titel" --category versand` starts an article; `kbgen new --translate ID --lang
+    en` starts its translation (same id, the source's text and revision)."""
     from kbgen.articles import LoadOptions, load
     from kbgen.articles.new import create
+    from kbgen.exceptions import UsageError
     from kbgen.site import runner
 
     config = runner.load_config(config_file, articles=articles)
-    lang = runner.settings(config).lang
-    catalog = load(Path(config.docs_dir), LoadOptions(default_lang=lang))
-    path = create(catalog, title, category, lang=lang)
+    settings = runner.settings(config)
+    if translate_id:
+        from kbgen.articles.translate import create_translation
+
+        others = settings.languages[1:]
+        if lang not in others:
+            raise UsageError(
+                f"--lang must be one of the site's other languages ({', '.join(others) or 'none'}"
+                "; set 'languages' in mkdocs.yml)"
+            )
+        source = load(
+            settings.docs_dir, LoadOptions(default_lang=settings.lang, exclude=tuple(others))
+        )
+        path = create_translation(source, translate_id, settings.docs_dir / lang, lang)
+    else:
+        if title is None:
+            raise UsageError('Missing argument TITLE: kbgen new "Titel" --category versand')
+        if category is None:
+            raise UsageError(
+                "Missing option '--category' (the article's folder, e.g. --category versand)"
+            )
+        catalog = load(settings.docs_dir, LoadOptions(default_lang=settings.lang))
+        path = create(catalog, title, category, lang=settings.lang)
     try:
         shown = path.relative_to(Path.cwd())
     except ValueError:

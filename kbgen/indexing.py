@@ -66,9 +66,16 @@ def start_search(plan: Plan, export_dir: Path) -> SiteSearch:
         return SiteSearch(None)
     from kbgen.search.worker import SearchJob
 
-    docs = search_docs(
-        plan.catalog, plan.hc.articles, plan.url_of, passages=passage_maker(settings, plan.url_of)
-    )
+    docs: list[SearchDoc] = []
+    for language in plan.languages.values():  # one index and export per language
+        docs.extend(
+            search_docs(
+                language.catalog,
+                language.hc.articles,
+                language.url_of,
+                passages=passage_maker(settings, language.url_of),
+            )
+        )
     search_settings = search_settings_of(settings)
     job = SearchJob(docs, search_settings, limit=settings.related_limit)
     job.start_export(export_dir)

@@ -1,4 +1,5 @@
-"""The build plan: every page of the help center with its URL and what it shows, typed.
+"""The build plan: every page of the help center, in every language, with its URL and what it
+shows (typed views, :mod:`kbgen.views`).
 
 Made once per build from the checked articles (:func:`make`); the renderer draws the pages
 from it, the search index and the feedback manifest read their URLs from it, and each page's
@@ -11,23 +12,30 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import urljoin
 
 from kbgen.articles.loader import Catalog
 from kbgen.articles.model import Article, Folder
 from kbgen.articles.structure import Category, HelpCenter, Section
 from kbgen.articles.structure import build as build_structure
-from kbgen.articles.text import plain_text, summary
+from kbgen.articles.text import summary
 from kbgen.feedback import contract as feedback_contract
-from kbgen.locale import format_date
-from kbgen.settings import Contact, Settings
+from kbgen.locale import strings as ui_strings
+from kbgen.settings import Settings
+from kbgen.translations import Translation
+from kbgen.views import (
+    Alternate,
+    FeedbackView,
+    Link,
+    SiteView,
+    Tile,
+)
 
 SEARCH_URI = "search/index.md"
 CONTACT_PAGE = "index.md"  # under the language's folder name, e.g. kontakt/index.md
-JSON_LD_ANSWER_CHARS = 1500
 
 Related = dict[tuple[str, str], list[str]]
 """Related article ids per (lang, id), from the search index."""
@@ -44,127 +52,9 @@ class Urls(Protocol):
         """The file the page is written to, e.g. ``versand/paket/index.html``."""
         ...
 
-
-# -- what the templates show (``kb``) ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Link:
-    title: str
-    url: str
-    id: str
-
-
-@dataclass(frozen=True)
-class Crumb:
-    title: str
-    url: str
-
-
-@dataclass(frozen=True)
-class Tile:
-    """A category on the home page and in the menu."""
-
-    slug: str
-    title: str
-    description: str
-    icon: str
-    url: str
-    count: int
-
-
-@dataclass(frozen=True)
-class SectionListing:
-    title: str
-    url: str
-    description: str
-    articles: list[Link]
-
-
-@dataclass(frozen=True)
-class Listing:
-    articles: list[Link]
-    sections: list[SectionListing] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Siblings:
-    title: str
-    url: str
-    articles: list[Link]
-    more: bool
-
-
-@dataclass(frozen=True)
-class ArticleInfo:
-    id: str
-    lang: str
-    revision: str
-    title: str
-    url: str
-    updated: str  # formatted for the reader
-    updated_iso: str
-    tags: list[str]
-
-
-@dataclass(frozen=True)
-class FeedbackView:
-    """The feedback widget's settings and its contract with the collector
-    (``kbgen.feedback.contract.widget``)."""
-
-    enabled: bool
-    collector_url: str
-    zero_results_url: str
-    events_url: str
-    events_local: bool
-    reasons: tuple[str, ...]
-    comment_max: int
-    vote_page_url: str
-    votes_path: str
-    followups_path: str
-    zero_results_path: str
-    contact_token_path: str
-    contact_path: str
-
-
-@dataclass(frozen=True)
-class SiteView:
-    """What every page shows: the same for the whole build."""
-
-    lang: str
-    t: dict[str, str]
-    contact: Contact
-    feedback: FeedbackView
-    categories: list[Tile]
-    promoted: list[Link]
-    site_title: str
-    search_url: str  # the search page, where the search box sends its query
-    contact_url: str = ""  # the contact page ("" without one)
-    kind: str = "other"
-    breadcrumbs: list[Crumb] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class PageView:
-    """What one page shows besides the site-wide parts."""
-
-    kind: str
-    title: str
-    description: str
-    breadcrumbs: list[Crumb]
-    loose: list[Link] | None = None
-    listing: Listing | None = None
-    article: ArticleInfo | None = None
-    siblings: Siblings | None = None
-    related: list[Link] | None = None
-    body: str = ""  # the article's Markdown (its answer in structured data)
-    canonical_url: str = ""
-
-    @property
-    def json_ld(self) -> str:
-        """schema.org FAQPage data of an article page, safe inside <script>."""
-        assert self.article is not None
-        return _json_ld(self.article, plain_text(self.body), self.canonical_url)
+    def within(self, prefix: str) -> Urls:
+        """The same policy for the pages below ``prefix`` (a language folder, 'en/')."""
+        ...
 
 
 # -- pages ------------------------------------------------------------------------------
@@ -175,8 +65,9 @@ class Page:
     """One page of the site: an article, or a page kbgen generates (home, category, section,
     search). ``markdown`` is the article body or the folder's intro text."""
 
-    kind: str  # home | category | section | article | search
-    src_uri: str
+    kind: str  # home | category | section | article | search | contact
+    lang: str
+    src_uri: str  # as the renderer sees it: 'versand/paket.md', 'en/versand/paket.md'
     url: str
     title: str
     markdown: str = ""
@@ -212,24 +103,54 @@ class Page:
 
 
 @dataclass
-class Plan:
-    settings: Settings
+class Language:
+    """One language of the help center: its articles, their structure, URLs and UI strings.
+
+    ``folder`` is where its sources are and its pages go: '' for the default language, 'en/'
+    for English beside it."""
+
+    lang: str
+    folder: str
     catalog: Catalog
     hc: HelpCenter
     urls: Urls
     strings: dict[str, str]
-    site: SiteView
-    pages: dict[str, Page]  # by source path: generated pages first, then articles
-    newest: dt.date | None  # the newest content date: lastmod of pages without their own
+    site: SiteView | None = None
 
     def url_of(self, article: Article) -> str:
-        return self.pages[str(article.path)].url
+        return self.urls.page(str(article.path))
 
     def folder_url(self, folder: Folder) -> str:
         return self.urls.page(f"{folder.slug}/index.md")
 
     def link(self, article: Article) -> Link:
         return Link(article.title, self.url_of(article), article.id)
+
+    def src_of(self, article: Article) -> str:
+        return self.folder + str(article.path)
+
+
+@dataclass
+class Plan:
+    settings: Settings
+    urls: Urls  # the site's URL policy: full source paths ('en/versand/paket.md') to URLs
+    languages: dict[str, Language]  # the default language first
+    pages: dict[str, Page]  # by source path: per language generated pages, then articles
+    newest: dt.date | None  # the newest content date: lastmod of pages without their own
+    translations: list[Translation] = field(default_factory=list)
+    outdated: set[tuple[str, str]] = field(default_factory=set)  # (lang, id) of translations
+
+    @property
+    def default(self) -> Language:
+        return next(iter(self.languages.values()))
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for language in self.languages.values() for a in language.hc.articles]
+
+    def url_of(self, article: Article) -> str:
+        # One language with articles in several (`lang:`): all live in the site's language.
+        return self.languages.get(article.lang, self.default).url_of(article)
 
     def manifest(self) -> str:
         """The article manifest the feedback collector and report read (``paths.MANIFEST``)."""
@@ -241,7 +162,7 @@ class Plan:
                 "url": self.url_of(a),
                 "revision": a.revision,
             }
-            for a in sorted(self.hc.articles, key=lambda a: (a.lang, a.id))
+            for a in sorted(self.articles, key=lambda a: (a.lang, a.id))
         ]
         payload = {
             "version": 1,
@@ -251,27 +172,98 @@ class Plan:
         }
         return json.dumps(payload, ensure_ascii=False, indent=0, sort_keys=True)
 
+    def alternates(self, page: Page) -> list[Alternate]:
+        """The page in every language of the site (none for a one-language site)."""
+        if len(self.languages) < 2:
+            return []
+        found = []
+        for language in self.languages.values():
+            url = _counterpart(language, page)
+            target = url if url is not None else language.urls.page("index.md")
+            found.append(
+                Alternate(
+                    lang=language.lang,
+                    name=language.strings["language_name"],
+                    url=target,
+                    exists=url is not None,
+                    current=language.lang == page.lang,
+                    canonical=self.canonical(target),
+                )
+            )
+        return found
+
+    def canonical(self, url: str) -> str:
+        """The absolute URL of a site-relative one ('' without site_url)."""
+        site_url = self.settings.site_url
+        if not site_url:
+            return ""
+        return urljoin(site_url if site_url.endswith("/") else site_url + "/", url)
+
+
+def _counterpart(language: Language, page: Page) -> str | None:
+    """The URL of ``page``'s counterpart in ``language``, or None when it has none."""
+    if page.article is not None:
+        target = language.hc.by_key.get((language.lang, page.article.id))
+        return language.url_of(target) if target is not None else None
+    if page.folder is not None:
+        folder = language.catalog.folders.get(page.folder.slug)
+        if folder is None or page.folder.slug not in language.hc.containers:
+            return None
+        return language.folder_url(folder)
+    if page.kind == "contact":
+        return language.urls.page(contact_rel(language.strings))
+    return language.urls.page(SEARCH_URI if page.kind == "search" else "index.md")
+
 
 def make(
-    catalog: Catalog,
+    catalogs: dict[str, Catalog],
     settings: Settings,
     urls: Urls,
-    strings: dict[str, str],
     newest: dt.date | None,
+    translations: list[Translation] | None = None,
 ) -> Plan:
-    """Arrange the checked articles into pages with URLs and the site-wide view."""
-    hc = build_structure(catalog)
-    pages: dict[str, Page] = {}
-    for page in _generated_pages(hc, strings, urls):
-        pages[page.src_uri] = page
-    if has_contact_page(settings):
-        src = contact_uri(strings)
-        pages[src] = Page("contact", src, urls.page(src), strings["contactpage_title"])
-    for article in hc.articles:
-        src = str(article.path)
-        pages[src] = Page("article", src, urls.page(src), article.title, article.body, article)
-    plan = Plan(settings, catalog, hc, urls, strings, None, pages, newest)  # type: ignore[arg-type]
-    plan.site = _site_view(plan)
+    """Arrange the checked articles of every language into pages with URLs and views."""
+    languages: dict[str, Language] = {}
+    for index, (lang, catalog) in enumerate(catalogs.items()):
+        folder = "" if index == 0 else f"{lang}/"
+        languages[lang] = Language(
+            lang, folder, catalog, build_structure(catalog), urls.within(folder), ui_strings(lang)
+        )
+    translations = list(translations or [])
+    outdated = {(t.lang, t.id) for t in translations if t.state == "outdated"}
+    plan = Plan(settings, urls, languages, {}, newest, translations, outdated)
+    for language in languages.values():
+        for page in _generated_pages(language):
+            plan.pages[page.src_uri] = page
+        if has_contact_page(settings):
+            rel = contact_rel(language.strings)
+            src = language.folder + rel
+            title = language.strings["contactpage_title"]
+            plan.pages[src] = Page("contact", language.lang, src, language.urls.page(rel), title)
+        for article in language.hc.articles:
+            src = language.src_of(article)
+            plan.pages[src] = Page(
+                "article",
+                language.lang,
+                src,
+                language.url_of(article),
+                article.title,
+                article.body,
+                article,
+            )
+    homes = [
+        Alternate(
+            language.lang,
+            language.strings["language_name"],
+            language.urls.page("index.md"),
+            True,
+            False,
+            plan.canonical(language.urls.page("index.md")),
+        )
+        for language in languages.values()
+    ]
+    for language in languages.values():
+        language.site = _site_view(plan, language, homes if len(languages) > 1 else [])
     return plan
 
 
@@ -283,47 +275,58 @@ def has_contact_page(settings: Settings) -> bool:
     return c.page and bool(channels)
 
 
-def contact_uri(strings: dict[str, str]) -> str:
-    """``kontakt/index.md`` in German, ``contact/index.md`` in English."""
+def contact_rel(strings: dict[str, str]) -> str:
+    """``kontakt/index.md`` in German, ``contact/index.md`` in English (within the language)."""
     return f"{strings['contactpage_path']}/{CONTACT_PAGE}"
 
 
-def _generated_pages(hc: HelpCenter, strings: dict[str, str], urls: Urls) -> Iterator[Page]:
+def _generated_pages(language: Language) -> Iterator[Page]:
+    hc, urls, folder, lang = language.hc, language.urls, language.folder, language.lang
     intros = hc.catalog.intros
-    home_title = hc.catalog.home_title or strings["home_title"]
-    yield Page("home", "index.md", urls.page("index.md"), home_title, intros.get("", ""))
+    home_title = hc.catalog.home_title or language.strings["home_title"]
+    yield Page(
+        "home", lang, folder + "index.md", urls.page("index.md"), home_title, intros.get("", "")
+    )
     for category in hc.categories:
-        src = f"{category.folder.slug}/index.md"
+        rel = f"{category.folder.slug}/index.md"
         yield Page(
             "category",
-            src,
-            urls.page(src),
+            lang,
+            folder + rel,
+            urls.page(rel),
             category.folder.title,
             intros.get(category.folder.slug, ""),
             folder=category.folder,
             category=category,
         )
         for section in category.sections:
-            src = f"{section.folder.slug}/index.md"
+            rel = f"{section.folder.slug}/index.md"
             yield Page(
                 "section",
-                src,
-                urls.page(src),
+                lang,
+                folder + rel,
+                urls.page(rel),
                 section.folder.title,
                 intros.get(section.folder.slug, ""),
                 folder=section.folder,
                 category=category,
                 section=section,
             )
-    yield Page("search", SEARCH_URI, urls.page(SEARCH_URI), strings["searchpage_title"])
+    yield Page(
+        "search",
+        lang,
+        folder + SEARCH_URI,
+        urls.page(SEARCH_URI),
+        language.strings["searchpage_title"],
+    )
 
 
-def _site_view(plan: Plan) -> SiteView:
+def _site_view(plan: Plan, language: Language, homes: list[Alternate]) -> SiteView:
     settings = plan.settings
     collector = settings.feedback.collector_url.rstrip("/")
     return SiteView(
-        lang=settings.lang,
-        t=plan.strings,
+        lang=language.lang,
+        t=language.strings,
         contact=settings.contact,
         feedback=FeedbackView(
             enabled=settings.feedback.enabled,
@@ -343,139 +346,22 @@ def _site_view(plan: Plan) -> SiteView:
                 c.folder.title,
                 c.folder.description,
                 c.folder.icon,
-                plan.folder_url(c.folder),
+                language.folder_url(c.folder),
                 c.count,
             )
-            for c in plan.hc.categories
+            for c in language.hc.categories
         ],
-        promoted=[plan.link(a) for a in plan.hc.promoted(settings.lang)[: settings.promoted_limit]],
-        site_title=plan.hc.catalog.home_title or plan.strings["home_title"],
-        search_url=plan.urls.page(SEARCH_URI),
-        contact_url=plan.urls.page(contact_uri(plan.strings)) if has_contact_page(settings) else "",
-    )
-
-
-# -- one page's view ----------------------------------------------------------------------
-
-
-def view(plan: Plan, page: Page, related: Callable[[], Related]) -> PageView:
-    """What ``page`` shows. ``related`` is asked only for article pages (it may wait for the
-    search index)."""
-    crumbs: list[Crumb] = []
-    if page.category is not None:
-        crumbs.append(Crumb(page.category.folder.title, plan.folder_url(page.category.folder)))
-    if page.article is not None:
-        return _article_view(plan, page, page.article, related())
-    description = page.description
-    if page.kind == "home":
-        return PageView(
-            "home", page.title, description, crumbs, loose=[plan.link(a) for a in plan.hc.loose]
-        )
-    listing = None
-    if page.kind == "category" and page.category is not None:
-        listing = Listing(
-            [plan.link(a) for a in page.category.articles],
-            [
-                SectionListing(
-                    s.folder.title,
-                    plan.folder_url(s.folder),
-                    s.folder.description,
-                    [plan.link(a) for a in s.articles],
-                )
-                for s in page.category.sections
-            ],
-        )
-    elif page.kind == "section" and page.section is not None:
-        listing = Listing([plan.link(a) for a in page.section.articles])
-    return PageView(page.kind, page.title, description, crumbs, listing=listing)
-
-
-def _article_view(plan: Plan, page: Page, article: Article, related: Related) -> PageView:
-    folders = plan.hc.catalog.folders
-    crumbs = [
-        Crumb(folders[slug].title, plan.folder_url(folders[slug]))
-        for slug in (article.category, article.section)
-        if slug and slug in folders
-    ]
-    settings = plan.settings
-    siblings = None
-    container = plan.hc.container_of(article)
-    if container in folders:
-        siblings = Siblings(
-            folders[container].title,
-            plan.folder_url(folders[container]),
-            [plan.link(a) for a in plan.hc.siblings(article, settings.siblings_limit)],
-            len(plan.hc.containers.get(container, [])) > settings.siblings_limit + 1,
-        )
-    chosen = []
-    for rid in article.related or related.get(article.key, []):
-        target = plan.hc.by_key.get((article.lang, rid))
-        if target is not None and target is not article:
-            chosen.append(plan.link(target))
-    canonical = ""
-    if settings.site_url:
-        base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
-        canonical = urljoin(base, page.url)
-    return PageView(
-        "article",
-        page.title,
-        page.description,
-        crumbs,
-        article=ArticleInfo(
-            id=article.id,
-            lang=article.lang,
-            revision=article.revision,
-            title=article.title,
-            url=page.url,
-            updated=format_date(article.updated, settings.lang) if article.updated else "",
-            updated_iso=article.updated.isoformat() if article.updated else "",
-            tags=list(article.tags),
-        ),
-        siblings=siblings,
-        related=chosen[: settings.related_limit],
-        body=article.body,
-        canonical_url=canonical,
-    )
-
-
-def _json_ld(article: ArticleInfo, answer: str, canonical_url: str) -> str:
-    if len(answer) > JSON_LD_ANSWER_CHARS:
-        answer = answer[:JSON_LD_ANSWER_CHARS].rsplit(" ", 1)[0] + " …"
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "FAQPage",
-        "inLanguage": article.lang,
-        "mainEntity": [
-            {
-                "@type": "Question",
-                "name": article.title,
-                "acceptedAnswer": {"@type": "Answer", "text": answer},
-            }
+        promoted=[
+            language.link(a) for a in language.hc.promoted(language.lang)[: settings.promoted_limit]
         ],
-    }
-    if article.updated_iso:
-        data["dateModified"] = article.updated_iso
-    if canonical_url:
-        data["url"] = canonical_url
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    # Inside <script>, "</script>" or "<!--" in an article would end or confuse the element.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-# -- cache keys ---------------------------------------------------------------------------
-
-
-def page_key(plan: Plan, page: Page, view: PageView, site_key: str) -> list[Any]:
-    """The inputs of a page: equal inputs give an equal page. ``view`` holds everything the
-    page shows besides the site-wide parts (``site_key``); an article's view holds its body."""
-    intro = page.markdown if page.generated else ""
-    return [site_key, page.src_uri, page.url, intro, dataclasses.asdict(view)]
-
-
-def site_inputs(plan: Plan) -> list[Any]:
-    """What every page shows: the menu's categories, promoted articles, site title."""
-    site = plan.site
-    return [dataclasses.asdict(c) for c in site.categories] + [
-        [dataclasses.asdict(p) for p in site.promoted],
-        site.site_title,
-    ]
+        site_title=language.hc.catalog.home_title or language.strings["home_title"],
+        site_name=settings.site_name
+        if language is plan.default
+        else language.hc.catalog.home_title or settings.site_name,
+        search_url=language.urls.page(SEARCH_URI),
+        contact_url=language.urls.page(contact_rel(language.strings))
+        if has_contact_page(settings)
+        else "",
+        home_url=language.urls.page("index.md"),
+        languages=[dataclasses.replace(h, current=h.lang == language.lang) for h in homes],
+    )

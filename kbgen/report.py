@@ -8,6 +8,7 @@ from typing import Any
 
 from kbgen.articles import Problem, Severity
 from kbgen.build import BuildRecord
+from kbgen.translations import summary
 
 
 def problem_record(problem: Problem) -> dict[str, Any]:
@@ -34,6 +35,8 @@ def build_report(record: BuildRecord, error: str | None) -> dict[str, Any]:
         },
         "counts": {s.value: sum(1 for p in problems if p.severity is s) for s in Severity},
         "problems": [problem_record(p) for p in sorted(problems)],
+        "translations": [t.record() for t in catalog.translations] if catalog else [],
+        "translation_counts": summary(catalog.translations) if catalog else summary([]),
         "timings": {k: round(v, 3) for k, v in record.timings.items()},
         "site_dir": str(record.site_dir),
     }

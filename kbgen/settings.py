@@ -55,7 +55,8 @@ class Settings:
     site_dir: Path
     cache_dir: Path
     site_url: str
-    lang: str  # the site's base language ('de'): UI strings, default article language
+    site_name: str
+    lang: str  # the site's (default) base language ('de'): UI strings, default article language
     slugify: Slugify  # heading anchors, as the renderer makes them
     fingerprint: str  # digest of what every page depends on (configuration, theme, code)
     strict: bool = False
@@ -70,6 +71,11 @@ class Settings:
     siblings_limit: int = 8
     related_limit: int = 5
     promoted_limit: int = 6
+    languages: tuple[str, ...] = ()  # all languages, the default first; () for one language
+
+    @property
+    def all_languages(self) -> tuple[str, ...]:
+        return self.languages or (self.lang,)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class Article:
     draft: bool = False
     updated: dt.date | None = None
     review_by: dt.date | None = None
+    source_revision: str = ""  # in a translation: the source's revision it was made from
     extra: dict[str, object] = field(default_factory=dict)  # unknown front-matter keys
     title_from_h1: bool = False
     meta_lines: dict[str, int] = field(default_factory=dict)  # front-matter key → file line

@@ -153,6 +153,13 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("updated", _date, "Date of the last real change (YYYY-MM-DD).", "2026-11-25"),
     Field("review_by", _date, "Date by which the article must be reviewed.", "2027-05-25"),
     Field("lang", _lang, "Language code; default: the site language.", "de"),
+    Field(
+        "source_revision",
+        _text,
+        "In a translation: the `revision` of the source article it was translated from "
+        "(`kbgen new --translate` writes it); a newer source marks the translation outdated.",
+        "3f2a9c1b7d04",
+    ),
 )
 
 FOLDER_FIELDS: tuple[Field, ...] = (

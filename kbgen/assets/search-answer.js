@@ -57,6 +57,8 @@ export function answers({ root, lang, votesUrl, texts: t }) {
   const voted = new Set();
 
   async function find(q) {
+    // One word is a keyword, never an answer (confidence 0): load nothing for it.
+    if ((String(q).match(/[\p{L}\p{N}]+/gu) || []).length < 2) return null;
     try {
       const a = await client.answer(q, { lang });
       return a.shown && a.best ? a : null;

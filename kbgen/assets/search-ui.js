@@ -58,7 +58,8 @@ if (host) {
   const lang = host.dataset.lang || undefined;
   const zero = zeroReporter(host.dataset.zeroUrl, lang);
   const searchPage = (q) => {
-    const url = new URL("search/", root);
+    // The form's action is the search page of this page's language (and URL style).
+    const url = new URL(forms[0]?.getAttribute("action") || "search/", forms[0] ? location.href : root);
     if (q) url.searchParams.set("q", q);
     return url.href;
   };

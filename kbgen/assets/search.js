@@ -243,13 +243,14 @@ export function fnv1a32(text) {
 }
 
 /** Confidence of an answer (mirror of kbgen.search.answers.confidence):
- *  coverage × margin to the best other article × min(1, searched words / 3). */
-export function confidenceOf(results) {
-  if (!results.length || results[0].score <= 0) return 0;
-  const best = results[0].score, article = (id) => id.split("#")[0];
-  const rival = results.slice(1).find((r) => article(r.id) !== article(results[0].id));
+ *  coverage × margin to the best other article × min(1, searched words / 3).
+ *  `ranked`: [{score, coverage, groups, article}] best first (the first 10 count). */
+export function confidenceOf(ranked) {
+  if (!ranked.length || ranked[0].score <= 0 || ranked[0].groups < 2) return 0;
+  const best = ranked[0].score;
+  const rival = ranked.slice(1, 10).find((r) => r.article !== ranked[0].article);
   const margin = rival ? (best - rival.score) / best : 1;
-  return results[0].coverage * margin * Math.min(1, results[0].groups / 3);
+  return ranked[0].coverage * margin * Math.min(1, ranked[0].groups / 3);
 }
 
 // ---- the client ----
@@ -471,7 +472,7 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
         ...(r.length > 7 ? { html: r[7] } : {}),
       };
     }));
-    return { results, total: all.length, categories: [...counts.values()], terms: termsByLang, corrected };
+    return { results, total: all.length, categories: [...counts.values()], terms: termsByLang, corrected, ranked: all };
   }
 
   /** Completions of the last word being typed: [{ word, key, df }]. */
@@ -518,12 +519,16 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
    */
   async function answer(q, { lang, threshold } = {}) {
     const m = await getManifest();
-    const res = await query(q, { lang, limit: 10 });
-    const confidence = confidenceOf(res.results);
+    const res = await query(q, { lang, limit: 3 });
+    // Articles of the first 10 passages from a.json (one small file), not their records.
+    const meta = lang && Object.hasOwn(m.langs, lang) ? m.langs[lang] : null;
+    const articles = meta && res.ranked.length ? await load(`${meta.dir}/a.json`) : null;
+    const ranked = res.ranked.slice(0, 10).map((d) => ({ ...d, article: articles ? articles[d.doc] : d.doc }));
+    const confidence = confidenceOf(ranked);
     const limit = threshold ?? m.answerThreshold;
     return {
       confidence, shown: res.results.length > 0 && confidence >= limit,
-      best: res.results[0] || null, alternatives: res.results.slice(1, 3), corrected: res.corrected,
+      best: res.results[0] || null, alternatives: res.results.slice(1), corrected: res.corrected,
     };
   }
 

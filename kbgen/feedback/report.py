@@ -144,6 +144,24 @@ class Report:
     def voted(self) -> list[ArticleFigures]:
         return [a for a in self.articles if a.votes.total]
 
+    @property
+    def languages(self) -> list[str]:
+        return sorted({a.lang for a in self.articles})
+
+    def side_by_side(self) -> list[dict[str, ArticleFigures]]:
+        """Each voted article's languages next to each other (a bad translation stands out);
+        empty for a one-language site."""
+        if len(self.languages) < 2:
+            return []
+        grouped: dict[str, dict[str, ArticleFigures]] = {}
+        for a in self.articles:
+            grouped.setdefault(a.id, {})[a.lang] = a
+        return [
+            langs
+            for _, langs in sorted(grouped.items())
+            if len(langs) > 1 and any(a.votes.total for a in langs.values())
+        ]
+
     def least_helpful(self, limit: int = 20) -> list[ArticleFigures]:
         ranked = [a for a in self.voted if a.votes.no]
         ranked.sort(key=lambda a: (-a.unhelpful_lower_bound, -a.votes.total, a.id, a.lang))

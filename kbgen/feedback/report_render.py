@@ -66,6 +66,18 @@ def _ranks(report: Report) -> dict[tuple[str, str], int]:
 
 def to_data(report: Report) -> dict[str, Any]:
     ranks = _ranks(report)
+    data = _data(report, ranks)
+    side_by_side = report.side_by_side()
+    if side_by_side:  # several languages: each translated article's languages next to each other
+        data["languages_side_by_side"] = [
+            {"id": next(iter(langs.values())).id}
+            | {lang: _counts(a.votes) for lang, a in sorted(langs.items())}
+            for langs in side_by_side
+        ]
+    return data
+
+
+def _data(report: Report, ranks: dict[tuple[str, str], int]) -> dict[str, Any]:
     return {
         "version": REPORT_VERSION,
         "generated_at": report.generated_at.isoformat(timespec="seconds") + "Z",
@@ -220,6 +232,7 @@ def to_html(report: Report) -> str:
         site_url=report.site_url,
         least=report.least_helpful(),
         voted=sorted(report.voted, key=lambda a: (-a.votes.total, a.id, a.lang)),
+        side_by_side=report.side_by_side(),
         unvoted=len(report.articles) - len(report.voted),
         reasons=REASONS,
         reasons_total=reasons_total,

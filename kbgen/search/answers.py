@@ -6,7 +6,7 @@ Passages (kbgen/search/passages.py) are indexed as documents of their own in
 
 Confidence (mirrored by ``answerOf`` in search.js, the same float64 operations):
 
-    confidence = coverage × (s1 − s2) / s1 × min(1, words / 3)
+    confidence = coverage × (s1 − s2) / s1 × min(1, words / 3)   (0 for a single word)
 
 ``s1`` is the best passage's score, ``s2`` the score of the best passage of *another* article
 among the first :data:`CANDIDATES` (none: margin 1) — sections of the same article do not
@@ -66,11 +66,11 @@ def passage_docs(docs: list[SearchDoc]) -> list[SearchDoc]:
 
 def confidence(hits: list[Hit]) -> float:
     """See the module docstring; 0 without hits."""
-    if not hits or hits[0].score <= 0:
-        return 0.0
+    if not hits or hits[0].score <= 0 or hits[0].groups < 2:
+        return 0.0  # nothing found, or a single word: a keyword, never an answer
     best = hits[0].score
     article = hits[0].id.partition("#")[0]
-    rival = next((h for h in hits[1:] if h.id.partition("#")[0] != article), None)
+    rival = next((h for h in hits[1:CANDIDATES] if h.id.partition("#")[0] != article), None)
     margin = (best - rival.score) / best if rival is not None else 1.0
     specific = min(1.0, hits[0].groups / QUESTION_WORDS)
     return hits[0].coverage * margin * specific

@@ -17,6 +17,7 @@ language named ``<lang>-<content hash>`` (safe to cache forever), holding:
   ``[id, title, url, category, category_slug, section, text]`` plus, in the passage export,
   the passage's safe HTML.
 * ``c.json`` — category of each document (for the category filter), fetched only when used.
+* ``a.json`` — passage exports only: the article number of each document (for confidence).
 
 The bytes depend only on the indexed content and the settings, not on the index's history.
 """
@@ -171,6 +172,14 @@ def _lang_files(index: LangIndex, settings: SearchSettings) -> tuple[dict[str, b
     for k in range(0, len(records), DOCS_PER_CHUNK):
         files[f"d{k // DOCS_PER_CHUNK}.json"] = _dumps(records[k : k + DOCS_PER_CHUNK])
     files["c.json"] = _dumps({"cats": cat_rows, "docs": doc_cats})
+    ids = [str(index.ids[d]) for d in live]
+    if any("#" in i for i in ids):
+        # Passage exports: the article of each passage (a number per document), so the browser
+        # finds the best other article's passage (confidence) without its display record.
+        numbers: dict[str, int] = {}
+        files["a.json"] = _dumps(
+            [numbers.setdefault(i.partition("#")[0], len(numbers)) for i in ids]
+        )
 
     digest = hashlib.sha256()
     for name in sorted(files):

@@ -71,6 +71,10 @@ class KbgenConfig(base.Config):
 
     language = c.Optional(c.Type(str))
     """UI and default article language ('de' or 'en'); default: theme.language, else 'de'."""
+    languages = c.ListOfItems(c.Type(str), default=[])
+    """The languages of a multilingual help center, the default first, e.g. [de, en]: the
+    default language's articles and pages stay at the root, every other one lives in its own
+    folder (articles/en/ → /en/)."""
     contact = c.SubConfig(ContactConfig)
     search = c.SubConfig(SearchConfig)
     feedback = c.SubConfig(FeedbackConfig)

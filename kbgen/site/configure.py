@@ -57,9 +57,9 @@ def warnings_of(config: MkDocsConfig, options: KbgenConfig) -> list[str]:
     """What is usable but probably not meant in the configuration. Logged while MkDocs builds
     (on_config), so that `--strict` counts them."""
     found = []
-    code = language_code(config, options)
-    if not locale.available(base_language(code)):
-        found.append(f"kbgen has no UI strings for language {code!r}; using English")
+    for code in options.languages or [language_code(config, options)]:
+        if not locale.available(base_language(code)):
+            found.append(f"kbgen has no UI strings for language {code!r}; using English")
     if options.feedback.collector_url.strip() and not config.site_url:
         # The collector allows CORS only for the manifest's site_url: every in-place vote
         # would be blocked by the browser and fall back to the confirm page, silently.

@@ -31,6 +31,7 @@ from kbgen.site.config import KbgenConfig
 from kbgen.site.configure import (
     configure,
     configured,
+    material_language,
     notes_of,
     unused_theme_asset,
     warnings_of,
@@ -38,7 +39,7 @@ from kbgen.site.configure import (
 from kbgen.site.progress import Progress
 from kbgen.site.sanitize import clean
 from kbgen.site.settings import settings_of
-from kbgen.site.templates import Kb, count_headings, meta_for
+from kbgen.site.templates import Kb, count_headings, meta_for, redirect_page
 from kbgen.site.urls import UrlPolicy
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
@@ -70,6 +71,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._rendered = Rendered()
         self._own_search: SiteSearch | None = None  # only when MkDocs runs the build itself
         self._progress: Progress | None = None
+        self._navs: dict[str, Navigation] = {}
+        self._theme_language: str | None = None  # the site's, while a page renders in another
 
     @contextmanager
     def rendering(self, job: build.RenderJob) -> Iterator[Rendered]:
@@ -124,6 +127,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 uri = f"{paths.ASSETS}/" + asset.relative_to(ASSETS_DIR).as_posix()
                 keep.append(File.generated(config, uri, abs_src_path=str(asset)))
         keep.append(File.generated(config, paths.MANIFEST, content=job.plan.manifest()))
+        if len(job.plan.languages) > 1:
+            # The default language lives at the root; /de/ (say) sends visitors there.
+            default = job.plan.default
+            keep.append(
+                File.generated(
+                    config,
+                    f"{default.lang}/index.html",
+                    content=redirect_page(default.lang, default.strings),
+                )
+            )
         self._rendered.outputs = {f.dest_uri for f in keep} | STATIC_OUTPUTS
         if job.changed is not None:
             for file in keep.documentation_pages():
@@ -148,15 +161,26 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         assert self._job is not None
         plan = self._job.plan
-        pages: list[Page] = []
-        for src_uri in ["index.md", *(f"{c.folder.slug}/index.md" for c in plan.hc.categories)]:
-            file = files.get_file_from_path(src_uri)
-            if file is not None and file.page is not None:
-                pages.append(file.page)
-        for page in pages:
-            page.parent = None
-            # Set here, not from the rendered page: an incremental build may not render it.
-            page.title = str(escape(plan.pages[page.file.src_uri].title))
+        self._navs = {}
+        for language in plan.languages.values():
+            pages: list[Page] = []
+            homes = [language.folder + "index.md"]
+            categories = [
+                f"{language.folder}{c.folder.slug}/index.md" for c in language.hc.categories
+            ]
+            for src_uri in homes + categories:
+                file = files.get_file_from_path(src_uri)
+                if file is not None and file.page is not None:
+                    pages.append(file.page)
+            for page in pages:
+                page.parent = None
+                # Set here, not from the rendered page: an incremental build may not render it.
+                page.title = str(escape(plan.pages[page.file.src_uri].title))
+            # Each language's pages show its own menu (home and categories).
+            menu = Navigation(list(pages), pages)
+            # MkDocs knows only the root's index.md as a home page; a language has its own.
+            menu.homepage = pages[0] if pages and pages[0].file.src_uri == homes[0] else None
+            self._navs[language.lang] = menu
         for file in files.documentation_pages():
             page = file.page
             if page is None:
@@ -168,7 +192,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             changed = (planned.changed_on() if planned else None) or plan.newest
             if changed is not None:
                 page.update_date = changed.isoformat()
-        return Navigation(list(pages), pages)
+        return self._navs[plan.default.lang]
 
     # -- pages ---------------------------------------------------------------------------
 
@@ -202,24 +226,39 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         plan = self._job.plan
         planned = plan.pages.get(page.file.src_uri)
         if planned is None:
-            context["kb"] = Kb(plan.site)
+            context["kb"] = Kb(plan.default.site)
             return context
+        language = plan.languages[planned.lang]
         view = self._job.view(planned)
         show_toc = False
         if view.kind == "article":
             show_toc = count_headings(page.toc) >= plan.settings.toc_min_headings
             if not show_toc:
                 page.meta["hide"] = ["toc"]
-        context["kb"] = Kb(plan.site, view, show_toc)
+        context["kb"] = Kb(language.site, view, show_toc)
+        if language is not plan.default:
+            context["nav"] = self._navs[language.lang]
+            # Material's own strings and <html lang> follow the theme's language at render
+            # time: the page's language until the page is written (on_post_page).
+            self._theme_language = config.theme["language"]
+            config.theme["language"] = material_language(language.lang)
         return context
 
     def on_template_context(self, context: dict, template_name: str, config: MkDocsConfig) -> dict:
         # Static templates (404.html, sitemap.xml) have no page but share the site's chrome.
         assert self._job is not None
-        context["kb"] = Kb(self._job.plan.site)
+        plan = self._job.plan
+        context["kb"] = Kb(plan.default.site)
+        if template_name == "sitemap.xml":
+            context["kb_alternates"] = {
+                uri: plan.alternates(page) for uri, page in plan.pages.items()
+            }
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self._theme_language is not None:
+            config.theme["language"] = self._theme_language
+            self._theme_language = None
         if self._progress is not None:
             self._progress.step()
         return _strip_indentation(output)

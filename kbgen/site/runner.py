@@ -10,8 +10,7 @@ from mkdocs.config import load_config as mkdocs_load_config
 from mkdocs.config.defaults import MkDocsConfig
 
 from kbgen import build as pipeline
-from kbgen.articles import Catalog
-from kbgen.build import BuildRecord
+from kbgen.build import Articles, BuildRecord
 from kbgen.exceptions import BuildError, ConfigError
 from kbgen.settings import Settings
 from kbgen.site.configure import configure, warnings_of
@@ -71,7 +70,7 @@ def settings(config: MkDocsConfig) -> Settings:
     return settings_of(config, plugin.config)
 
 
-def check(config: MkDocsConfig) -> Catalog:
+def check(config: MkDocsConfig) -> Articles:
     """Load and check every article without building (what `kbgen check` reports)."""
     plugin = plugin_of(config)
     assert plugin is not None

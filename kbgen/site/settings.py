@@ -22,9 +22,21 @@ DEFAULT_LANGUAGE = "de"
 
 
 def language_code(config: MkDocsConfig, options: KbgenConfig) -> str:
-    """The configured language as written ('de-CH'): the plugin's `language`, else
-    `theme.language`, else German."""
+    """The configured (default) language as written ('de-CH'): the first of `languages`, else
+    the plugin's `language`, else `theme.language`, else German."""
+    if options.languages:
+        return options.languages[0].strip()
     return (options.language or config.theme.get("language") or DEFAULT_LANGUAGE).strip()
+
+
+def languages(options: KbgenConfig) -> tuple[str, ...]:
+    """The base languages of a multilingual site, the default first; () for one language."""
+    found: list[str] = []
+    for code in options.languages:
+        lang = base_language(code)
+        if lang not in found:
+            found.append(lang)
+    return tuple(found) if len(found) > 1 else ()
 
 
 def base_language(code: str) -> str:
@@ -59,6 +71,7 @@ def settings_of(config: MkDocsConfig, options: KbgenConfig, *, lang: str | None 
         site_dir=Path(config.site_dir),
         cache_dir=under_root(options.cache_dir),
         site_url=config.site_url or "",
+        site_name=config.site_name,
         lang=lang or site_language(config, options),
         slugify=slugify_of(config),
         fingerprint=fingerprint(config, options),
@@ -87,6 +100,7 @@ def settings_of(config: MkDocsConfig, options: KbgenConfig, *, lang: str | None 
         siblings_limit=options.siblings_limit,
         related_limit=options.related_limit,
         promoted_limit=options.promoted_limit,
+        languages=languages(options),
     )
 
 

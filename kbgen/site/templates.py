@@ -6,7 +6,8 @@ from typing import Any
 
 from markupsafe import escape
 
-from kbgen.plan import Page, PageView, SiteView
+from kbgen.plan import Page
+from kbgen.views import PageView, SiteView
 
 TEMPLATES = {
     "home": "kbgen-home.html",
@@ -55,3 +56,17 @@ def count_headings(toc: Any) -> int:
     for item in toc or []:
         total += 1 + count_headings(item.children)
     return total
+
+
+def redirect_page(lang: str, strings: dict[str, str]) -> str:
+    """A static page sending visitors of ``/<default language>/`` to the site's root, where the
+    default language lives (no script: a refresh, a canonical link and a plain link)."""
+    text = escape(strings["redirect_text"])
+    title = escape(strings["home_title"])
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        '<meta http-equiv="refresh" content="0; url=../">\n'
+        '<link rel="canonical" href="../">\n<meta name="robots" content="noindex">\n'
+        f'</head>\n<body>\n<p>{text} <a href="../">{title}</a></p>\n</body>\n</html>\n'
+    )

@@ -9,7 +9,7 @@ agree. ``prefix`` puts a site's pages below a folder (a language, ``en/``).
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,10 @@ class UrlPolicy:
         else:
             dest = stem + ".html"
         return self.prefix + dest
+
+    def within(self, prefix: str) -> UrlPolicy:
+        """The policy for the pages below ``prefix`` (a language's folder, 'en/')."""
+        return replace(self, prefix=self.prefix + prefix)
 
     def page(self, src_uri: str) -> str:
         """The site-relative URL of a page: '' for the home page with directory URLs."""

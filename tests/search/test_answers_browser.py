@@ -178,3 +178,20 @@ def test_assistant_answers_falls_back_and_hands_over(
     phone.get_by_role("button", name="Frage stellen").click()
     replay = phone.get_by_role("dialog").get_by_role("log").inner_text()
     assert "Wie lange dauert die Lieferung?" in replay and "PayPal" in replay
+
+
+def test_english_pages_answer_in_english(phone: Any, demo_server: str, artifacts: Path) -> None:
+    phone.goto(demo_server + "en/search/?q=How+long+does+delivery+take%3F")
+    card = phone.locator(".kbs-page__answer .kbs-answer")
+    card.wait_for()
+    assert card.locator("a.kbs-answer__more").inner_text() == "Read the whole article"
+    assert "/en/versand/lieferzeit/" in card.locator("a.kbs-answer__more").get_attribute("href")
+    assert card.get_by_role("button", name="Yes").is_visible()
+    phone.get_by_role("button", name="Ask a question").click()
+    dialog = phone.get_by_role("dialog", name="Ask a question")
+    field = dialog.get_by_label("Your question")
+    field.fill("Can I pay by invoice?")
+    field.press("Enter")
+    dialog.locator(".kba__question").first.wait_for()
+    assert "Did this answer your question?" in dialog.get_by_role("log").inner_text()
+    phone.screenshot(path=str(artifacts / "assistant-en-360.png"))

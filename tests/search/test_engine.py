@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,37 @@ def test_markup_in_titles_is_plain_text(demo: SearchSettings) -> None:
 def test_long_query_is_bounded(demo: SearchSettings, tmp_path: Path) -> None:
     words = " ".join(f"wort{i}" for i in range(500)) + " Paket"
     assert search(demo, words, lang="de") == []  # only the first 32 words count
+
+
+def test_a_term_has_one_idf_for_all_fields(tmp_path: Path) -> None:
+    """A word in one title and in two other articles' bodies is a word of three articles, in
+    the title as in the body (Robertson–Spärck Jones idf over the whole article)."""
+    from whoosh import scoring
+
+    from kbgen.search import SearchDoc
+    from kbgen.search.engine import term_scores
+
+    def doc(id_: str, title: str, body: str) -> SearchDoc:
+        return SearchDoc(id_, "de", title, f"{id_}/", [], "", "", "", body)
+
+    settings = SearchSettings(index_dir=tmp_path / "index")
+    update_index(
+        [
+            doc("a", "Gutschein einlösen", "Code im Warenkorb eingeben"),
+            doc("b", "Versandkosten", "Ein Gutschein gilt nicht für den Versand"),
+            doc("c", "Rechnung", "Der Gutschein steht auf der Rechnung"),
+            doc("d", "Passwort", "Neues Passwort anfordern"),
+        ],
+        settings,
+    )
+    idf = math.log(1 + (4 - 3 + 0.5) / (3 + 0.5))
+    with Engine(settings.index_dir, settings) as engine:
+        index = engine.langs["de"]
+        searcher = index.searcher
+        for field in ("title", "body"):
+            got = term_scores(searcher, "gutschein", {field: 1.0})
+            avg = searcher.avg_field_length(field)
+            for docnum, score in got.items():
+                length = searcher.doc_field_length(docnum, field)
+                assert score == pytest.approx(scoring.bm25(idf, 1, length, avg, 0.75, 1.2))
+            assert len(got) == (1 if field == "title" else 2)

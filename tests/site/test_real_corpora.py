@@ -56,6 +56,8 @@ def corpus_config(target: Path, language: str) -> Path:
     """The project's mkdocs.yml with the corpus's language, its index and cache in ``target``."""
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(\s+language:) \S+$", rf"\1 {language}", text)
+    # One corpus folder is one language: the project's own `languages` do not apply.
+    text = re.sub(r"(?m)^(\s+)languages:.*$", rf"\1language: {language}", text)
     text = re.sub(r"(?m)^(\s+index_dir:).*$", lambda m: f"{m.group(1)} {target / 'index'}", text)
     # The project declares its own extra keys; the corpora's replace them.
     declared = f"extra_front_matter: {json.dumps(EXTRA_FRONT_MATTER)}"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kbgen import locale
+from kbgen import locale, views
 from kbgen import plan as site_plan
 from kbgen.articles import load
 from kbgen.articles.checks import default_slugify
@@ -30,6 +30,7 @@ def settings(tmp: Path, site_url: str = "", **values: Any) -> Settings:
         site_dir=tmp / "site",
         cache_dir=tmp / "cache",
         site_url=site_url,
+        site_name="Testhilfe",
         lang="de",
         slugify=default_slugify,
         fingerprint="",
@@ -77,16 +78,16 @@ def kb_for(
 ) -> Kb:
     """The ``kb`` a template sees for one page, as the MkDocs adapter builds it."""
     plan = site_plan.make(
-        catalog, settings(catalog.root.parent, site_url, **values), UrlPolicy(), DE, None
+        {"de": catalog}, settings(catalog.root.parent, site_url, **values), UrlPolicy(), None
     )
     page = plan.pages[src_uri]
-    view = site_plan.view(plan, page, lambda: related or {})
+    view = views.view(plan, page, lambda: related or {})
     show_toc = count_headings(toc(headings)) >= plan.settings.toc_min_headings
-    return Kb(plan.site, view, show_toc if view.kind == "article" else False)
+    return Kb(plan.default.site, view, show_toc if view.kind == "article" else False)
 
 
 def plan_of(catalog) -> site_plan.Plan:
-    return site_plan.make(catalog, settings(catalog.root.parent), UrlPolicy(), DE, None)
+    return site_plan.make({"de": catalog}, settings(catalog.root.parent), UrlPolicy(), None)
 
 
 def meta(catalog, src_uri: str) -> dict[str, Any]:
@@ -123,8 +124,8 @@ def test_landing_pages_hide_the_toc_and_search_is_not_indexed(hc) -> None:
 def test_article_breadcrumbs_lead_through_category_and_section(hc) -> None:
     kb = kb_for(hc, "versand/spedition/termin.md")
     assert kb.breadcrumbs == [
-        site_plan.Crumb("Versand & Lieferung", "versand/"),
-        site_plan.Crumb("Spedition", "versand/spedition/"),
+        views.Crumb("Versand & Lieferung", "versand/"),
+        views.Crumb("Spedition", "versand/spedition/"),
     ]
     assert kb_for(hc, "impressum.md").breadcrumbs == []
 
@@ -180,7 +181,7 @@ def test_json_ld_answer_is_bounded(hc) -> None:
     article = next(a for a in hc.published if str(a.path) == "versand/a.md")
     article.body = "Wort " * 2000
     answer = json.loads(kb_for(hc, "versand/a.md").json_ld)["mainEntity"][0]["acceptedAnswer"]
-    assert len(answer["text"]) <= site_plan.JSON_LD_ANSWER_CHARS + 2
+    assert len(answer["text"]) <= views.JSON_LD_ANSWER_CHARS + 2
     assert answer["text"].endswith(" …")
 
 
@@ -215,10 +216,10 @@ def test_page_keys_follow_what_the_page_shows(hc) -> None:
     """A page's cache key is its view's digest: a change a reader sees changes the key."""
     plan = plan_of(hc)
     page = plan.pages["versand/a.md"]
-    before = site_plan.page_key(plan, page, site_plan.view(plan, page, dict), "site")
+    before = views.page_key(plan, page, views.view(plan, page, dict), "site")
     sibling = next(a for a in hc.published if str(a.path) == "versand/b.md")
     sibling.title = "B, neu betitelt"
     plan = plan_of(hc)
-    after = site_plan.page_key(plan, page, site_plan.view(plan, page, dict), "site")
+    after = views.page_key(plan, page, views.view(plan, page, dict), "site")
     assert before != after
-    assert dataclasses.asdict(site_plan.view(plan, page, dict))["siblings"]["articles"]
+    assert dataclasses.asdict(views.view(plan, page, dict))["siblings"]["articles"]
