@@ -6,7 +6,7 @@ crawlability audits judge the pages as deployed, ``feedback.collector_url`` poin
 collector started for the run), serves it with a threaded ``http.server`` on 127.0.0.1 and
 runs the npm ``lighthouse`` (installed by ``npm ci --prefix bench``) with its defaults —
 mobile form factor, simulated mobile throttling — on the home page, a category, an article,
-the search results for "paket" and the collector's no-JS confirm page.
+the search results for "paket", the contact page and the collector's no-JS confirm page.
 
 It prints the four category scores per page and whether the targets hold: performance >= 95,
 accessibility 100, best practices >= 95, SEO 100. The search page and the confirm page carry
@@ -225,6 +225,7 @@ def pages(stack: Stack) -> list[tuple[str, str, tuple[str, ...]]]:
         ("category", stack.site + "versand/", ()),
         ("article", stack.site + f"versand/{ARTICLE_ID}/", ()),
         ("search results", stack.site + "search/?q=paket", NOINDEX),
+        ("contact", stack.site + "kontakt/", ()),
         ("collector confirm", f"{stack.collector}/vote?article={ARTICLE_ID}&lang=de"
                               f"&rev={stack.revision}&value=no", NOINDEX + CSP_BLOCKS_ROBOTS),
     ]  # fmt: skip

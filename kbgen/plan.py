@@ -35,6 +35,7 @@ from kbgen.views import (
 )
 
 SEARCH_URI = "search/index.md"
+CONTACT_PAGE = "index.md"  # under the language's folder name, e.g. kontakt/index.md
 
 Related = dict[tuple[str, str], list[str]]
 """Related article ids per (lang, id), from the search index."""
@@ -64,7 +65,7 @@ class Page:
     """One page of the site: an article, or a page kbgen generates (home, category, section,
     search). ``markdown`` is the article body or the folder's intro text."""
 
-    kind: str  # home | category | section | article | search
+    kind: str  # home | category | section | article | search | contact
     lang: str
     src_uri: str  # as the renderer sees it: 'versand/paket.md', 'en/versand/paket.md'
     url: str
@@ -209,6 +210,8 @@ def _counterpart(language: Language, page: Page) -> str | None:
         if folder is None or page.folder.slug not in language.hc.containers:
             return None
         return language.folder_url(folder)
+    if page.kind == "contact":
+        return language.urls.page(contact_rel(language.strings))
     return language.urls.page(SEARCH_URI if page.kind == "search" else "index.md")
 
 
@@ -232,6 +235,11 @@ def make(
     for language in languages.values():
         for page in _generated_pages(language):
             plan.pages[page.src_uri] = page
+        if has_contact_page(settings):
+            rel = contact_rel(language.strings)
+            src = language.folder + rel
+            title = language.strings["contactpage_title"]
+            plan.pages[src] = Page("contact", language.lang, src, language.urls.page(rel), title)
         for article in language.hc.articles:
             src = language.src_of(article)
             plan.pages[src] = Page(
@@ -257,6 +265,19 @@ def make(
     for language in languages.values():
         language.site = _site_view(plan, language, homes if len(languages) > 1 else [])
     return plan
+
+
+def has_contact_page(settings: Settings) -> bool:
+    """A contact page is made when it is wanted and has something to offer: a channel, or a
+    collector that takes the form."""
+    c = settings.contact
+    channels = c.email or c.phone or c.chat_url or c.address or settings.feedback.collector_url
+    return c.page and bool(channels)
+
+
+def contact_rel(strings: dict[str, str]) -> str:
+    """``kontakt/index.md`` in German, ``contact/index.md`` in English (within the language)."""
+    return f"{strings['contactpage_path']}/{CONTACT_PAGE}"
 
 
 def _generated_pages(language: Language) -> Iterator[Page]:
@@ -338,6 +359,9 @@ def _site_view(plan: Plan, language: Language, homes: list[Alternate]) -> SiteVi
         if language is plan.default
         else language.hc.catalog.home_title or settings.site_name,
         search_url=language.urls.page(SEARCH_URI),
+        contact_url=language.urls.page(contact_rel(language.strings))
+        if has_contact_page(settings)
+        else "",
         home_url=language.urls.page("index.md"),
         languages=[dataclasses.replace(h, current=h.lang == language.lang) for h in homes],
     )

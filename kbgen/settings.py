@@ -19,6 +19,14 @@ class Contact:
     hours: str = ""
     chat_url: str = ""
     form_url: str = ""
+    #: The contact page (docs/contact.md): machine-readable hours for "jetzt erreichbar", their
+    #: time zone, a postal address, the form's fields and privacy note; ``page`` off: no page.
+    opening_hours: tuple[str, ...] = ()
+    timezone: str = "Europe/Berlin"
+    address: str = ""
+    page: bool = True
+    fields: tuple[str, ...] = ("topic", "subject", "message", "email", "name", "order")
+    privacy: str = ""
 
 
 @dataclass(frozen=True)

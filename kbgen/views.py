@@ -111,6 +111,8 @@ class FeedbackView:
     votes_path: str
     followups_path: str
     zero_results_path: str
+    contact_token_path: str
+    contact_path: str
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class SiteView:
     site_name: str  # the header's brand and the window title's suffix
     search_url: str  # the search page, where the search box sends its query
     home_url: str  # '' (the site's root) for the default language, 'en/' for English
+    contact_url: str = ""  # the contact page ("" without one)
     languages: list[Alternate] = field(default_factory=list)  # every language's home; []: one
     kind: str = "other"
     breadcrumbs: list[Crumb] = field(default_factory=list)

@@ -4,9 +4,10 @@ HTML pages for visitors without JavaScript. Rules live in :mod:`kbgen.feedback.c
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import FastAPI, Form, Query, Request
@@ -15,6 +16,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kbgen.contact import api as contact_api
+from kbgen.contact.api import ContactService
 from kbgen.feedback import contract, models, pages
 from kbgen.feedback.collector import TEST_CLIENT_HEADER, Collector, CollectorSettings
 from kbgen.feedback.errors import ApiError, code_for_status, error_payload, error_responses
@@ -149,19 +152,37 @@ def create_app(
     manifests = manifests or ManifestSource(settings.site_dir)
     collector = Collector(settings, store, manifests, **({"clock": clock} if clock else {}))
 
+    contact = ContactService(collector, settings.contact)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        contact.worker.start()  # delivers contact requests stored before a restart, too
+        try:
+            yield
+        finally:
+            await collector.run(contact.close)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="kbgen feedback collector",
         version="1",
         description="Collects 'Was this article helpful?' votes, follow-ups and searches "
-        "that found nothing. Every error has the shape "
+        "that found nothing, and contact requests for the support team. Every error has the shape "
         '{"error": {"code": ..., "message": ..., "status": ...}}.',
         docs_url=None,
         redoc_url=None,
     )
     app.state.collector = collector
+    app.state.contact = contact
     _log_start(collector)
     _install_error_handlers(app)
-    app.add_middleware(Guard, allowed_origins=collector.allowed_origins, max_body=settings.max_body)
+    app.add_middleware(
+        Guard,
+        allowed_origins=collector.allowed_origins,
+        max_body=settings.max_body,
+        path_limits={contact_api.CONTACT_PATH: contact_api.MAX_BODY},
+    )
+    contact_api.install(app, contact)
 
     common_errors = (400, 403, 404, 413, 422, 429, 503)
     followup_errors = (400, 403, 404, 409, 410, 413, 422, 503)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import anyio
 
+from kbgen.contact.settings import ContactSettings
 from kbgen.feedback.errors import ApiError, RateLimited
 from kbgen.feedback.event_store import EventSettings
 from kbgen.feedback.keys import FormTokens, Keys
@@ -51,6 +52,8 @@ class CollectorSettings:
     secret: str = ""
     #: How long the no-JS confirm page's form stays valid.
     form_token_ttl: dt.timedelta = field(default_factory=lambda: dt.timedelta(hours=2))
+    #: Contact requests (kbgen.contact): delivery channels, limits, retention.
+    contact: ContactSettings = field(default_factory=ContactSettings)
     #: Test mode only: identify clients by the X-Kbgen-Test-Client header instead of their
     #: address, so a load test can simulate many clients. Never enable in production.
     test_client_header: bool = False
@@ -154,7 +157,7 @@ class Collector:
             return "test:" + test_header
         return address or "unknown"
 
-    def _pseudonym(self, client: str, now: dt.datetime, scope: str) -> str:
+    def pseudonym(self, client: str, now: dt.datetime, scope: str) -> str:
         pseudonym = self._hasher.pseudonym(client, now.date())
         if self._blocked_day != now.date():
             self._blocked = set()
@@ -163,7 +166,7 @@ class Collector:
             raise RateLimited(seconds_to_midnight(now))
         return pseudonym
 
-    def _over_limit(self, now: dt.datetime, pseudonym: str, scope: str) -> RateLimited:
+    def over_limit(self, now: dt.datetime, pseudonym: str, scope: str) -> RateLimited:
         if len(self._blocked) < 100_000:  # bounded: a flood of fresh addresses cannot grow it
             self._blocked.add((now.date(), pseudonym, scope))
         return RateLimited(seconds_to_midnight(now))
@@ -192,7 +195,7 @@ class Collector:
             return VoteResult(token=token, article=ref, helpful=helpful)
         now = self.clock()
         scope = f"vote:{article_id}:{lang}"
-        pseudonym = self._pseudonym(client, now, scope)
+        pseudonym = self.pseudonym(client, now, scope)
         vote = NewVote(
             article_id=ref.id,
             lang=ref.lang,
@@ -207,7 +210,7 @@ class Collector:
         try:
             await self._writer.submit(vote)
         except OverLimit:
-            raise self._over_limit(now, pseudonym, scope) from None
+            raise self.over_limit(now, pseudonym, scope) from None
         return VoteResult(token=token, article=ref, helpful=helpful)
 
     def followup(self, *, token: str, reason: str, comment: str, honeypot: str = "") -> None:
@@ -239,7 +242,7 @@ class Collector:
             raise ApiError(404, "unknown_language", f"This site has no language {lang!r}.")
         now = self.clock()
         scope = "zero-results"
-        pseudonym = self._pseudonym(client, now, scope)
+        pseudonym = self.pseudonym(client, now, scope)
         try:
             self.store.add_zero_result(
                 query=redact_query(query),
@@ -249,4 +252,4 @@ class Collector:
                 limit=self.settings.zero_result_limit,
             )
         except OverLimit:
-            raise self._over_limit(now, pseudonym, scope) from None
+            raise self.over_limit(now, pseudonym, scope) from None

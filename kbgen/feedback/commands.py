@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from kbgen.contact.commands import contact_options, contacts, settings_from
 from kbgen.feedback.analytics_render import CSV_TABLES
 from kbgen.feedback.collector import CollectorSettings
 from kbgen.feedback.errors import FeedbackError
@@ -116,6 +119,7 @@ def feedback_group() -> None:
     show_default=True,
     type=click.Choice(["debug", "info", "warning", "error"]),
 )
+@contact_options
 def serve(
     db_url: str,
     config_file: Path,
@@ -130,16 +134,24 @@ def serve(
     event_limit: int,
     retention_days: int,
     log_level: str,
+    **contact: Any,
 ) -> None:
-    """Run the feedback collector (HTTP)."""
+    """Run the feedback collector (HTTP), which also takes contact requests."""
     import uvicorn
 
     from kbgen.feedback.app import create_app
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    project = None
     if site_dir is None:
         project = project_settings(config_file)
         site_dir = project.site_dir if project else Path("site")
+    contact_settings = settings_from(contact)
+    if contact_settings.search_index is None and project is not None and project.search.enabled:
+        # The build's own index recommends articles to the agent, as mkdocs.yml says.
+        contact_settings = dataclasses.replace(
+            contact_settings, search_index=project.search.index_dir
+        )
     settings = CollectorSettings(
         db_url=db_url,
         site_dir=site_dir,
@@ -147,6 +159,7 @@ def serve(
         vote_limit=vote_limit,
         secret=secret,
         test_client_header=test_client_header,
+        contact=contact_settings,
         events=EventSettings(limit=event_limit, retention_days=retention_days),
     )
     app = create_app(settings)
@@ -164,6 +177,24 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
     )
+
+
+@feedback_group.command("contacts")
+@db_option
+@click.option("--retry", multiple=True, metavar="REFERENCE", help="Deliver this request again.")
+@click.option("--retry-all", is_flag=True, help="Deliver every pending and failed request now.")
+@click.option(
+    "--purge",
+    "purge_days",
+    type=click.IntRange(0),
+    metavar="DAYS",
+    help="Delete delivered requests older than DAYS days.",
+)
+def contacts_command(
+    db_url: str, retry: tuple[str, ...], retry_all: bool, purge_days: int | None
+) -> None:
+    """Contact requests not yet delivered: list them, deliver again, purge old ones."""
+    contacts(db_url, retry, retry_all, purge_days)
 
 
 @feedback_group.command("report")

@@ -22,6 +22,10 @@ EVENTS_PATH = "/api/events"
 VOTE_PAGE_PATH = "/vote"
 FOLLOWUP_PAGE_PATH = "/followup"
 
+#: Contact requests (kbgen.contact): the form's token, then the request.
+CONTACT_TOKEN_PATH = "/api/contact/token"
+CONTACT_PATH = "/api/contact"
+
 #: Why a "no" vote was cast, in the order the form lists them (labels: feedback_reason_<r>).
 REASONS: tuple[str, ...] = ("outdated", "confusing", "missing", "unsolved", "other")
 #: Characters in a follow-up comment, a line break counting as one (as a textarea's maxlength).
@@ -44,4 +48,6 @@ def widget(collector_url: str) -> dict[str, Any]:
         "votes_path": VOTES_PATH,
         "followups_path": FOLLOWUPS_PATH,
         "zero_results_path": ZERO_RESULTS_PATH,
+        "contact_token_path": CONTACT_TOKEN_PATH,
+        "contact_path": CONTACT_PATH,
     }

@@ -202,12 +202,12 @@ class EventsEndpoint:
         if not rows:
             return EventsOut(stored=0, skipped=skipped)
         scope = "events"
-        pseudonym = self.collector._pseudonym(client, now, scope)
+        pseudonym = self.collector.pseudonym(client, now, scope)
         batch = EventBatch(rows=rows, day=now.date(), client=pseudonym, limit=self.settings.limit)
         try:
             await self.writer.submit(batch)
         except OverLimit:
-            raise self.collector._over_limit(now, pseudonym, scope) from None
+            raise self.collector.over_limit(now, pseudonym, scope) from None
         return EventsOut(stored=len(rows), skipped=skipped)
 
 

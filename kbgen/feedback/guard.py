@@ -57,11 +57,18 @@ class Guard:
     reloaded while the collector runs."""
 
     def __init__(
-        self, app: ASGIApp, *, allowed_origins: Callable[[], set[str]], max_body: int
+        self,
+        app: ASGIApp,
+        *,
+        allowed_origins: Callable[[], set[str]],
+        max_body: int,
+        path_limits: dict[str, int] | None = None,
     ) -> None:
         self.app = app
         self.allowed_origins = allowed_origins
         self.max_body = max_body
+        #: Larger limits for some paths (a contact request carries a message and context).
+        self.path_limits = path_limits or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,13 +116,14 @@ class Guard:
             return
 
         if scope["method"] in _BODY_METHODS:
+            limit = self.path_limits.get(scope["path"], self.max_body)
             declared = headers.get("content-length")
-            if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
-                await send_error(send, 413, "payload_too_large", self._too_large(), cors_headers)
+            if declared is not None and (not declared.isdigit() or int(declared) > limit):
+                await send_error(send, 413, "payload_too_large", _too_large(limit), cors_headers)
                 return
-            body = await self._read_body(receive)
+            body = await self._read_body(receive, limit)
             if body is None:
-                await send_error(send, 413, "payload_too_large", self._too_large(), cors_headers)
+                await send_error(send, 413, "payload_too_large", _too_large(limit), cors_headers)
                 return
             receive = _replay(body, receive)
             if scope["path"].startswith("/api/"):
@@ -135,16 +143,13 @@ class Guard:
 
         await self.app(scope, receive, send_with_headers)
 
-    def _too_large(self) -> str:
-        return f"The request body exceeds {self.max_body} bytes."
-
     @staticmethod
     def _same_origin(origin: str, host: str, scope: Scope) -> bool:
         # The no-JS confirm page is served by the collector and posts back to it.
         scheme = scope.get("scheme", "http")
         return bool(host) and origin.lower() == f"{scheme}://{host}".lower()
 
-    async def _read_body(self, receive: Receive) -> bytes | None:
+    async def _read_body(self, receive: Receive, limit: int) -> bytes | None:
         """The whole body (at most ``max_body`` bytes), or None when it is larger; a chunked
         upload without Content-Length is cut off as soon as it passes the limit."""
         chunks: list[bytes] = []
@@ -155,12 +160,16 @@ class Guard:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body:
+            if size > limit:
                 return None
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+def _too_large(limit: int) -> str:
+    return f"The request body exceeds {limit} bytes."
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -31,6 +31,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
     insert,
     select,
@@ -132,12 +133,51 @@ def _v3_events(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v4_contact_requests(conn: Connection) -> None:
+    md = MetaData()
+    ident = BigInteger().with_variant(Integer(), "sqlite")
+    Table(
+        "kbgen_contact_requests",
+        md,
+        Column("id", ident, primary_key=True, autoincrement=True),
+        Column("reference", String(24), nullable=True, unique=True),
+        Column("lang", String(16), nullable=False),
+        Column("topic", String(200), nullable=False),
+        Column("subject", String(200), nullable=False),
+        Column("message", Text, nullable=False),
+        Column("email", String(254), nullable=False),
+        Column("name", String(100), nullable=False),
+        Column("order_no", String(64), nullable=False),
+        Column("context", Text, nullable=False),
+        Column("recommended", Text, nullable=False),
+        Column("day", Date, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Index("ix_kbgen_contact_requests_day", "day"),
+    )
+    Table(
+        "kbgen_contact_deliveries",
+        md,
+        Column("id", ident, primary_key=True, autoincrement=True),
+        Column("request_id", ident, ForeignKey("kbgen_contact_requests.id"), nullable=False),
+        Column("channel", String(16), nullable=False),
+        Column("state", String(16), nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("next_attempt_at", DateTime, nullable=False),
+        Column("last_error", Text, nullable=False),
+        Column("sent_at", DateTime, nullable=True),
+        UniqueConstraint("request_id", "channel", name="uq_kbgen_contact_delivery"),
+        Index("ix_kbgen_contact_deliveries_due", "state", "next_attempt_at"),
+    )
+    md.create_all(conn)
+
+
 Migration = tuple[int, str, Callable[[Connection], None]]
 
 MIGRATIONS: list[Migration] = [
     (1, "votes, follow-ups, zero-result queries, salts, rate counters", _v1_initial),
     (2, "drop the salts table: the key lives outside the database", _v2_no_salts_in_database),
     (3, "visit events for the self-service report", _v3_events),
+    (4, "contact requests and their delivery outbox", _v4_contact_requests),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
@@ -78,6 +79,43 @@ zero_results = Table(
     Column("day", Date, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Index("ix_kbgen_zero_results_day", "day"),
+)
+
+# Contact requests (kbgen.contact): stored first, then delivered from the outbox below.
+contact_requests = Table(
+    "kbgen_contact_requests",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("reference", String(24), nullable=True, unique=True),
+    Column("lang", String(16), nullable=False),
+    Column("topic", String(200), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("order_no", String(64), nullable=False),
+    # JSON: what the customer agreed to send of the visit; the articles recommended to the agent.
+    Column("context", Text, nullable=False),
+    Column("recommended", Text, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_kbgen_contact_requests_day", "day"),
+)
+
+contact_deliveries = Table(
+    "kbgen_contact_deliveries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("request_id", Id, ForeignKey("kbgen_contact_requests.id"), nullable=False),
+    Column("channel", String(16), nullable=False),  # "smtp" or "webhook"
+    Column("state", String(16), nullable=False),  # "pending", "sent" or "failed"
+    Column("attempts", Integer, nullable=False),
+    # Due time while pending; a worker that claims the delivery moves it one lease ahead.
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("last_error", Text, nullable=False),
+    Column("sent_at", DateTime, nullable=True),
+    UniqueConstraint("request_id", "channel", name="uq_kbgen_contact_delivery"),
+    Index("ix_kbgen_contact_deliveries_due", "state", "next_attempt_at"),
 )
 
 rate_counters = Table(

@@ -20,6 +20,21 @@ class ContactConfig(base.Config):
     """Link to a chat."""
     form_url = c.Type(str, default="")
     """Link to a contact form."""
+    opening_hours = c.ListOfItems(c.Type(str), default=[])
+    """Opening hours as rules, e.g. ['Mo-Fr 08:00-20:00', 'Sa 09:00-16:00'] (contact page)."""
+    timezone = c.Type(str, default="Europe/Berlin")
+    """IANA time zone of the opening hours."""
+    address = c.Type(str, default="")
+    """Postal address shown on the contact page."""
+    page = c.Type(bool, default=True)
+    """Generate the contact page (/kontakt/)."""
+    fields = c.ListOfItems(
+        c.Choice(("topic", "subject", "message", "email", "name", "order")),
+        default=["topic", "subject", "message", "email", "name", "order"],
+    )
+    """Fields of the contact form (message and email are always there)."""
+    privacy = c.Type(str, default="")
+    """Privacy note under the contact form; empty: the language's standard text."""
 
 
 class SearchConfig(base.Config):

@@ -76,7 +76,9 @@ def settings_of(config: MkDocsConfig, options: KbgenConfig, *, lang: str | None 
         slugify=slugify_of(config),
         fingerprint=fingerprint(config, options),
         strict=bool(config.strict),
-        contact=Contact(**dict(options.contact)),
+        contact=Contact(
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in dict(options.contact).items()}
+        ),
         search=SearchOptions(
             enabled=options.search.enabled,
             index_dir=under_root(options.search.index_dir),

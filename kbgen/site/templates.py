@@ -15,6 +15,7 @@ TEMPLATES = {
     "section": "kbgen-category.html",
     "article": "kbgen-article.html",
     "search": "kbgen-search.html",
+    "contact": "kbgen-contactpage.html",
 }
 
 

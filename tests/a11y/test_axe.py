@@ -41,6 +41,7 @@ VIEWPORTS = {"phone": (360, 740), "desktop": (1280, 800)}
 HOME, CATEGORY, ARTICLE = "", "versand/", "versand/paket-verfolgen/"
 ARTICLE_ID = "paket-verfolgen"
 SEARCH = "search/?q=paket"
+CONTACT = "kontakt/"
 
 
 # -- what the test needs --------------------------------------------------------------------
@@ -191,7 +192,17 @@ def _answer_no(page: Any, stack: Stack) -> None:
     block.locator("textarea").wait_for()
 
 
+def _contact_typed(page: Any, stack: Stack) -> None:
+    page.goto(stack.site + ARTICLE)  # the visit's context then holds an article
+    page.goto(stack.site + CONTACT + "?topic=Wo%20ist%20mein%20Paket%3F")
+    page.fill("#kbgen-contact-message", "Mein Paket ist nicht angekommen")
+    page.locator(".kbgen-contact__suggestions li").first.wait_for()
+    page.locator(".kbgen-contact__context-list li").first.wait_for()
+
+
 PAGES: dict[str, Callable[[Any, Stack], None]] = {
+    "contact": lambda page, s: page.goto(s.site + CONTACT),
+    "contact-typed": _contact_typed,
     "home": lambda page, s: page.goto(s.site + HOME),
     "category": lambda page, s: page.goto(s.site + CATEGORY),
     "article": lambda page, s: page.goto(s.site + ARTICLE),
