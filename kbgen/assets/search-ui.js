@@ -170,10 +170,11 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer }) 
       }));
     }
     if (!res.total) list.append(el("li", { class: "kbs__empty", role: "presentation", text: fmt(t.searchNoResults, { query: q.trim() }) }));
+    const offer = (o) => fmt(o.total === 1 ? t.otherlangOne : t.otherlangMany, { count: o.total, language: o.name });
     for (const o of abroad) {
       const url = new URL(o.url, location.href);
       url.searchParams.set("q", q.trim());
-      const text = fmt(o.total === 1 ? t.otherlangOne : t.otherlangMany, { count: o.total, language: o.name });
+      const text = offer(o);
       options.push(option(options.length, el("span", { class: "kbs__all", text }), go(url.href)));
     }
     options.push(option(options.length, el("span", { class: "kbs__all", text: fmt(t.searchAllResults, { query: q.trim() }) }), go(searchPage(q.trim()))));
@@ -181,7 +182,7 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer }) 
     const shown = res.corrected || q.trim();
     status.textContent = res.total
       ? fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: shown })
-      : fmt(t.searchNoResults, { query: q.trim() });
+      : [fmt(t.searchNoResults, { query: q.trim() }), ...abroad.map(offer)].join(" ");
     open(true);
   }
 

@@ -132,6 +132,8 @@ def test_the_search_box_finding_nothing_offers_the_other_language(phone, demo_se
     assert phone.locator("main .kbs__empty").is_visible()  # English finds nothing
     assert re.fullmatch(r"\d+ results? in German", offer.inner_text())
     assert offer.bounding_box()["height"] >= 44  # touch target
+    # Screen readers hear it too: the live status names the offer after "no results".
+    assert offer.inner_text() in phone.locator("main .kbs__status").inner_text()
     check_page(phone, "en", demo_server)  # the open drop-down too: axe, no overflow
     # Keyboard: the offer is an option like the hits (the last one is "all results").
     options = phone.locator("main [role=option]")
