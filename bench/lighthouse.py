@@ -231,6 +231,17 @@ def pages(stack: Stack) -> list[tuple[str, str, tuple[str, ...]]]:
     ]  # fmt: skip
 
 
+def language_pages(stack: Stack) -> list[tuple[str, str, tuple[str, ...]]]:
+    """``--languages``: the same article and search in the default language (German, at the
+    root) and in English (under /en/), to compare them side by side."""
+    return [
+        ("article de", stack.site + f"versand/{ARTICLE_ID}/", ()),
+        ("article en", stack.site + f"en/versand/{ARTICLE_ID}/", ()),
+        ("search de", stack.site + "search/?q=paket", NOINDEX),
+        ("search en", stack.site + "en/search/?q=parcel", NOINDEX),
+    ]
+
+
 # -- Lighthouse --------------------------------------------------------------------------
 
 
@@ -384,6 +395,11 @@ def main(argv: list[str] | None = None) -> int:
         help="serve the site uncompressed (no static host does that)",
     )
     parser.add_argument(
+        "--languages",
+        action="store_true",
+        help="audit the German and the English article and search pages instead",
+    )
+    parser.add_argument(
         "--keep",
         action="store_true",
         help="keep the temporary folder (site, Lighthouse JSON reports)",
@@ -405,8 +421,9 @@ def main(argv: list[str] | None = None) -> int:
     stack = None
     try:
         stack = start(tmp, compress=args.gzip)
+        audited = (language_pages if args.languages else pages)(stack)
         results = [measure(name, url, skip, args.runs, reports, chrome)
-                   for name, url, skip in pages(stack)]  # fmt: skip
+                   for name, url, skip in audited]  # fmt: skip
     except RuntimeError as error:
         print(error, file=sys.stderr)
         return 1

@@ -262,8 +262,15 @@ def make(
         )
         for language in languages.values()
     ]
+    searches = [
+        dataclasses.replace(h, url=language.urls.page(SEARCH_URI), canonical="")
+        for h, language in zip(homes, languages.values(), strict=True)
+    ]
+    several = len(languages) > 1
     for language in languages.values():
-        language.site = _site_view(plan, language, homes if len(languages) > 1 else [])
+        language.site = _site_view(
+            plan, language, homes if several else [], searches if several else []
+        )
     return plan
 
 
@@ -321,7 +328,9 @@ def _generated_pages(language: Language) -> Iterator[Page]:
     )
 
 
-def _site_view(plan: Plan, language: Language, homes: list[Alternate]) -> SiteView:
+def _site_view(
+    plan: Plan, language: Language, homes: list[Alternate], searches: list[Alternate]
+) -> SiteView:
     settings = plan.settings
     collector = settings.feedback.collector_url.rstrip("/")
     return SiteView(
@@ -364,4 +373,5 @@ def _site_view(plan: Plan, language: Language, homes: list[Alternate]) -> SiteVi
         else "",
         home_url=language.urls.page("index.md"),
         languages=[dataclasses.replace(h, current=h.lang == language.lang) for h in homes],
+        searches=[dataclasses.replace(s, current=s.lang == language.lang) for s in searches],
     )

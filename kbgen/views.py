@@ -131,6 +131,7 @@ class SiteView:
     home_url: str  # '' (the site's root) for the default language, 'en/' for English
     contact_url: str = ""  # the contact page ("" without one)
     languages: list[Alternate] = field(default_factory=list)  # every language's home; []: one
+    searches: list[Alternate] = field(default_factory=list)  # every language's search page
     kind: str = "other"
     breadcrumbs: list[Crumb] = field(default_factory=list)
 
@@ -304,4 +305,5 @@ def site_inputs(plan: Plan, lang: str) -> list[Any]:
         [dataclasses.asdict(p) for p in site.promoted],
         site.site_title,
         [dataclasses.asdict(h) for h in site.languages],
+        [dataclasses.asdict(h) for h in site.searches],
     ]

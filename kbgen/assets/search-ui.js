@@ -131,7 +131,15 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer }) 
   const answerSlot = el("div", { class: "kbs__answer" });
   panel.prepend(answerSlot);
 
-  function render(q, res, suggestion, answer) {
+  // Several languages: [{lang, name, url}] of the others' search pages (the partial's data).
+  let others = [];
+  try { others = JSON.parse(t.kbsOthers || "[]"); } catch { others = []; }
+  /** Where this language finds nothing: the hits in each other language that has some. */
+  const elsewhere = (q) => Promise.all(others.map((o) =>
+    client.query(q, { lang: o.lang, limit: 1 }).then((r) => ({ ...o, total: r.total }), () => ({ ...o, total: 0 })),
+  )).then((found) => found.filter((o) => o.total > 0));
+
+  function render(q, res, suggestion, answer, abroad = []) {
     list.replaceChildren();
     answerSlot.replaceChildren(answer ? answer.card(answer.found, { compact: true }) : "");
     options = [];
@@ -152,13 +160,20 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer }) 
       }));
     }
     if (!res.total) list.append(el("li", { class: "kbs__empty", role: "presentation", text: fmt(t.searchNoResults, { query: q.trim() }) }));
+    const offer = (o) => fmt(o.total === 1 ? t.otherlangOne : t.otherlangMany, { count: o.total, language: o.name });
+    for (const o of abroad) {
+      const url = new URL(o.url, location.href);
+      url.searchParams.set("q", q.trim());
+      const text = offer(o);
+      options.push(option(options.length, el("span", { class: "kbs__all", text }), go(url.href)));
+    }
     options.push(option(options.length, el("span", { class: "kbs__all", text: fmt(t.searchAllResults, { query: q.trim() }) }), go(searchPage(q.trim()))));
     list.append(...options);
     select(-1); // the highlighted option was replaced: Enter must not open one nobody sees
     const shown = res.corrected || q.trim();
     status.textContent = res.total
       ? fmt(res.total === 1 ? t.searchCountOne : t.searchCountMany, { count: res.total, query: shown })
-      : fmt(t.searchNoResults, { query: q.trim() });
+      : [fmt(t.searchNoResults, { query: q.trim() }), ...abroad.map(offer)].join(" ");
     open(true);
   }
 
@@ -172,8 +187,9 @@ function setupBox(form, { client, lang, zero, hitUrl, searchPage, findAnswer }) 
         findAnswer(q, t),
       ]);
       const suggestion = res.total || res.corrected ? null : await client.suggest(q, { lang });
+      const abroad = res.total || !others.length ? [] : await elsewhere(q.trim());
       if (mine !== seq) return; // a newer keystroke won
-      render(q, res, suggestion, answer);
+      render(q, res, suggestion, answer, abroad);
       window.kbgenVisit && kbgenVisit.record("search", { q, results: res.total });
       if (res.total) zero.cancel(); else zero.later(q);
     } catch {

@@ -14,8 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import jinja2
 from markupsafe import escape
+from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -27,6 +30,7 @@ from kbgen import build, paths
 from kbgen.articles.loader import excluded
 from kbgen.exceptions import KbgenError
 from kbgen.indexing import SiteSearch
+from kbgen.plan import Language, Plan
 from kbgen.site.config import KbgenConfig
 from kbgen.site.configure import (
     configure,
@@ -73,6 +77,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._progress: Progress | None = None
         self._navs: dict[str, Navigation] = {}
         self._theme_language: str | None = None  # the site's, while a page renders in another
+        self._env: jinja2.Environment | None = None
+        self._files: Files | None = None
 
     @contextmanager
     def rendering(self, job: build.RenderJob) -> Iterator[Rendered]:
@@ -137,7 +143,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                     content=redirect_page(default.lang, default.strings),
                 )
             )
-        self._rendered.outputs = {f.dest_uri for f in keep} | STATIC_OUTPUTS
+        self._rendered.outputs = (
+            {f.dest_uri for f in keep}
+            | STATIC_OUTPUTS
+            | {language.folder + "404.html" for language in _others(job.plan)}
+        )
         if job.changed is not None:
             for file in keep.documentation_pages():
                 # MkDocs' dirty mode asks each file whether it changed; the answer is kbgen's.
@@ -255,6 +265,32 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             }
         return context
 
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> None:
+        self._env, self._files = env, files
+
+    def _write_404s(self, config: MkDocsConfig) -> None:
+        """``/<lang>/404.html`` for every language but the default (whose 404 is MkDocs' own, at
+        the root): that language's strings, menu, search and ``<html lang>``. Like the root's,
+        it links with absolute paths, since a host serves it at any missing path below."""
+        if self._job is None or self._env is None or self._files is None:
+            return
+        base_url = urlsplit(config.site_url or "/").path
+        template = self._env.get_template("404.html")
+        site_language = config.theme["language"]
+        try:
+            for language in _others(self._job.plan):
+                context = get_context(
+                    self._navs[language.lang], self._files, config, base_url=base_url
+                )
+                context["kb"] = Kb(language.site)
+                config.theme["language"] = material_language(language.lang)
+                output = _strip_indentation(template.render(context))
+                path = Path(config.site_dir) / language.folder / "404.html"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(output, encoding="utf-8")
+        finally:
+            config.theme["language"] = site_language
+
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self._theme_language is not None:
             config.theme["language"] = self._theme_language
@@ -264,6 +300,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return _strip_indentation(output)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        self._write_404s(config)
         if self._progress is not None:
             self._progress.done()
             self._progress = None
@@ -281,6 +318,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self._own_search.close()
             self._own_search = None
             self._job = None
+
+
+def _others(plan: Plan) -> list[Language]:
+    """The site's languages but the default (none for a one-language site)."""
+    return [language for language in plan.languages.values() if language is not plan.default]
 
 
 def _answer(value: bool) -> Callable[[], bool]:

@@ -116,6 +116,35 @@ def test_default_language_folder_redirects_to_the_root(site: Path) -> None:
     assert 'href="../"' in page
 
 
+def test_every_language_has_its_own_404_page(site: Path) -> None:
+    root = Document.parse((site / "404.html").read_text(encoding="utf-8"))
+    english = Document.parse((site / "en/404.html").read_text(encoding="utf-8"))
+    assert root.find("html").attrs["lang"] == "de"
+    assert root.find("h1").text == locale.strings("de")["notfound_title"]
+    assert english.find("html").attrs["lang"] == "en"
+    assert english.find("h1").text == "Page not found"
+    assert "Page not found" in english.find("title").text
+    form = english.find("form", "kbs")
+    assert form.attrs["data-lang"] == "en"
+    assert form.attrs["action"] == "/en/search/"
+    # A host serves it at any missing path below /en/: every link is absolute, and each one
+    # (tiles, the way home, the switcher, the theme's styles and scripts) exists.
+    links = [a.attrs["href"] for a in english.find_all("a") if a.attrs.get("href")]
+    links += [e.attrs["src"] for e in english.find_all("script") if e.attrs.get("src")]
+    links += [e.attrs["href"] for e in english.find_all("link") if e.attrs.get("href")]
+    local = [h for h in links if h and not h.startswith(("mailto:", "#", "https://hilfe"))]
+    local = [posixpath.normpath(urlsplit(h).path) + ("/" if h.endswith("/") else "") for h in local]
+    assert "/en/versand/" in local  # the English topic, not the German one
+    assert "/en/" in local and "/" in local  # the way home, and the switcher to German
+    for href in local:
+        assert href.startswith("/"), href
+        path = site / href.lstrip("/")
+        assert (path / "index.html" if path.is_dir() else path).is_file(), href
+    texts = english.text
+    assert "Versand" not in english.find("ul", "kb-tiles").text
+    assert "Shipping" in texts
+
+
 def _links(site: Path, page: Path) -> dict[str, str]:
     doc = Document.parse(page.read_text(encoding="utf-8"))
     nav = doc.find("nav", "kb-lang")

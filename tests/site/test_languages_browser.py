@@ -4,6 +4,7 @@ and the switcher's targets are at least 44 px."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -119,3 +120,48 @@ def test_a_missing_translation_opens_the_home_page_and_says_why(phone, demo_serv
     check_page(phone, "en", demo_server)
     phone.goto(demo_server + "en/")
     assert not phone.locator("#kb-untranslated").is_visible()
+
+
+def test_the_search_box_finding_nothing_offers_the_other_language(phone, demo_server) -> None:
+    phone.goto(demo_server + "en/")
+    box = phone.locator("main .kbs__input")
+    box.tap()
+    box.type("Mehrwertsteuer", delay=20)
+    offer = phone.locator("main [role=option]", has_text="in German")
+    offer.wait_for()
+    assert phone.locator("main .kbs__empty").is_visible()  # English finds nothing
+    assert re.fullmatch(r"\d+ results? in German", offer.inner_text())
+    assert offer.bounding_box()["height"] >= 44  # touch target
+    # Screen readers hear it too: the live status names the offer after "no results".
+    assert offer.inner_text() in phone.locator("main .kbs__status").inner_text()
+    check_page(phone, "en", demo_server)  # the open drop-down too: axe, no overflow
+    # Keyboard: the offer is an option like the hits (the last one is "all results").
+    options = phone.locator("main [role=option]")
+    index = options.evaluate_all("os => os.findIndex(o => o.textContent.includes('in German'))")
+    for _ in range(index + 1):
+        box.press("ArrowDown")
+    with phone.expect_navigation():
+        box.press("Enter")
+    parts = urlsplit(phone.url)
+    assert parts.path == "/search/" and parse_qs(parts.query)["q"] == ["Mehrwertsteuer"]
+    phone.locator(".kbs-page__list li").first.wait_for()
+    check_page(phone, "de", demo_server)
+
+
+def test_the_english_404_searches_english(phone, demo_server) -> None:
+    phone.goto(demo_server + "en/404.html")
+    assert phone.locator("h1").inner_text() == "Page not found"
+    box = phone.locator("main .kbs__input")
+    box.tap()
+    box.type("delivery", delay=20)
+    phone.locator("main .kbs__option .kbs__title").first.wait_for()
+    hits = phone.locator("main .kbs__option").evaluate_all(
+        "os => os.filter(o => o.querySelector('.kbs__title')).map(o => o.textContent)"
+    )
+    assert hits and not any("Lieferung" in hit for hit in hits), hits
+    check_page(phone, "en", demo_server)
+    with phone.expect_navigation():
+        box.press("ArrowDown")
+        box.press("Enter")
+    assert urlsplit(phone.url).path.startswith("/en/")
+    check_page(phone, "en", demo_server)
