@@ -197,12 +197,16 @@ def test_typing_a_question_shows_the_instant_answer(stack: dict[str, Any], page:
     # What the visit records (search-answer.js calls window.kbgenVisit.record).
     page.evaluate(
         """() => { const v = window.kbgenVisit, record = v.record; window.kbRecorded = [];
-        v.record = (kind, data) => { window.kbRecorded.push([kind, data]); return record(kind, data); }; }"""
+        v.record = (kind, data) => {
+          window.kbRecorded.push([kind, data]);
+          return record(kind, data);
+        }; }"""
     )
     page.locator("#kbgen-contact-message").press_sequentially("Wie lange dauert die Lieferung?")
     card = form.locator(".kbgen-contact__suggestions .kbs-answer")
     card.wait_for()
-    assert card.locator(".kbs-answer__question").inner_text().startswith("Wie lange dauert die Lieferung")
+    question = card.locator(".kbs-answer__question").inner_text()
+    assert question.startswith("Wie lange dauert die Lieferung"), question
     assert card.locator(".kbs-answer__body").inner_text().strip()
     more = card.get_by_role("link", name="Ganzen Artikel lesen")
     assert more.get_attribute("href").endswith("/versand/lieferzeit/")
