@@ -1,5 +1,5 @@
 """Where a built site keeps kbgen's files: one contract for the build, the collector and the
-browser code (``assets/search-ui.js`` fetches the search export from the same folder)."""
+browser code (the pages pass SEARCH_EXPORT to the scripts in ``data-index``; see kbgen/views.py)."""
 
 from __future__ import annotations
 

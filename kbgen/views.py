@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from kbgen import paths
 from kbgen.articles.model import Article
 from kbgen.articles.text import plain_text
 from kbgen.locale import format_date
@@ -134,6 +135,9 @@ class SiteView:
     searches: list[Alternate] = field(default_factory=list)  # every language's search page
     kind: str = "other"
     breadcrumbs: list[Crumb] = field(default_factory=list)
+    # The static search export, relative to the site's root: the browser code reads it from the
+    # pages' data-index attribute, so the folder is named once (kbgen/paths.py).
+    search_export: str = paths.SEARCH_EXPORT
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ export function open(launcher) {
   const base = t.base || ".";
   const root = new URL(base.endsWith("/") ? base : base + "/", location.href);
   const lang = t.lang || undefined;
-  const api = answers({ root, lang, votesUrl: "", texts: t });
+  const api = answers({ root, index: new URL(`${t.index}/`, root).href, lang, votesUrl: "", texts: t });
   const resolve = (href) => (/^(javascript|data|vbscript):/i.test(href) ? "" : new URL(href, root).href);
 
   const log = el("div", { class: "kba__log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0", "aria-label": t.searchAssistantTitle });

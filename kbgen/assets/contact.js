@@ -1,5 +1,6 @@
 // kbgen contact form (theme/kbgen-contactpage.html): suggests up to three articles while the
-// customer types (the site's static search), shows what of the visit is sent along ("Wird
+// customer types (the site's static search) with an instant answer above them when one passage
+// answers the question (search-answer.js: its "Ja" counts as the article's vote), shows what of the visit is sent along ("Wird
 // mitgesendet", from visit.js; each item removable) and sends the request to the collector,
 // which answers with a reference. Without a collector (or when it cannot be reached) the form
 // opens a prefilled e-mail instead; without JavaScript the page shows the channel list only.
@@ -118,7 +119,17 @@ function setup(form) {
   const { service, tokenPath, contactPath, email, lang } = form.dataset;
   const base = form.dataset.base || ".";
   const root = new URL(base.endsWith("/") ? base : base + "/", location.href);
-  const client = createSearch({ baseUrl: new URL("assets/kbgen/search/", root).href });
+  // The export's folder comes from the page (kbgen/paths.py SEARCH_EXPORT via data-index).
+  const index = new URL(`${form.dataset.index}/`, root).href;
+  const client = createSearch({ baseUrl: index });
+  // Instant answers: their module and passage files load with the first question, not the page.
+  let answering = null;
+  const findAnswer = (q) => {
+    answering ||= import("./search-answer.js")
+      .then((m) => m.answers({ root, index, lang, votesUrl: form.dataset.votesUrl, texts: form.dataset }))
+      .catch(() => null);
+    return answering.then((a) => (a ? a.find(q).then((found) => found && a.card(found, { compact: true })) : null));
+  };
   const field = (name) => form.elements.namedItem(name);
   const status = form.querySelector(".kbgen-contact__status");
   const suggestions = form.querySelector(".kbgen-contact__suggestions");
@@ -141,7 +152,8 @@ function setup(form) {
   const saveDraft = () => store(DRAFT, Object.fromEntries(kept.filter((n) => field(n)).map((n) => [n, field(n).value])));
   form.addEventListener("input", saveDraft);
 
-  // Up to three articles that may already answer the question, while typing.
+  // Up to three articles that may already answer the question, while typing, and the answer
+  // itself when one passage is sure enough. Both are shown in one update: the box grows once.
   let timer = 0;
   let asked = "";
   const suggest = async () => {
@@ -153,16 +165,16 @@ function setup(form) {
       suggestions.hidden = true;
       return;
     }
-    let res;
-    try {
-      res = await client.query(q, { lang, limit: SUGGESTIONS });
-    } catch {
-      return; // no index (e.g. search disabled): no suggestions
-    }
+    const [hits, answer] = await Promise.all([
+      client.query(q, { lang, limit: SUGGESTIONS }).then(
+        (res) => res.results.slice(0, SUGGESTIONS),
+        () => [], // no index (e.g. search disabled): no suggestions
+      ),
+      findAnswer(q),
+    ]);
     if (asked !== q) return;
-    const hits = res.results.slice(0, SUGGESTIONS);
-    suggestions.hidden = !hits.length;
-    if (!hits.length) return suggestions.replaceChildren();
+    suggestions.hidden = !hits.length && !answer;
+    if (!hits.length) return suggestions.replaceChildren(...(answer ? [answer] : []));
     const heading = document.createElement("p");
     heading.className = "kbgen-contact__suggestions-title";
     heading.textContent = strings.suggestions;
@@ -176,7 +188,7 @@ function setup(form) {
       li.append(a);
       ul.append(li);
     }
-    suggestions.replaceChildren(heading, ul);
+    suggestions.replaceChildren(...(answer ? [answer] : []), heading, ul);
   };
   for (const name of ["subject", "message"]) {
     field(name)?.addEventListener("input", () => {

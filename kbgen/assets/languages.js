@@ -25,7 +25,7 @@ const empty = results?.querySelector(".kbs-page__empty");
 if (offer && results && empty) {
   const base = results.dataset.base || ".";
   const root = new URL(base.endsWith("/") ? base : base + "/", location.href);
-  const client = createSearch({ baseUrl: new URL("assets/kbgen/search/", root).href });
+  const client = createSearch({ baseUrl: new URL(`${results.dataset.index}/`, root).href });
   let seq = 0;
   const update = async () => {
     const q = query().trim();

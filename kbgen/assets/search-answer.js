@@ -35,11 +35,12 @@ export function safeFragment(html, resolve) {
 }
 
 /**
- * answers({ root, lang, votesUrl, texts }) → { find(q), card(answer, { compact }), candidates(q) }.
+ * answers({ root, index, lang, votesUrl, texts }) → { find(q), card(answer, { compact }), candidates(q) }.
+ * `index` is the search export's URL (ending in "/"; the page's data-index under `root`).
  * `find` resolves to null when there is no passage export or no confident answer.
  */
-export function answers({ root, lang, votesUrl, texts: t }) {
-  const client = createSearch({ baseUrl: new URL("assets/kbgen/search/passages/", root).href });
+export function answers({ root, index, lang, votesUrl, texts: t }) {
+  const client = createSearch({ baseUrl: new URL("passages/", index).href });
   const resolve = (href) => {
     if (!href || /^(javascript|data|vbscript):/i.test(href.trim())) return "";
     try { return new URL(href, root).href; } catch { return ""; }

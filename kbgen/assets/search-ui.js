@@ -44,7 +44,9 @@ if (host) {
   // base_url is "." or ".." on pages, "/" on the 404 page (served at any path).
   const base = host.dataset.base || ".";
   const root = new URL(base.endsWith("/") ? base : base + "/", location.href);
-  const client = createSearch({ baseUrl: new URL("assets/kbgen/search/", root).href });
+  // The export's folder comes from the page (kbgen/paths.py SEARCH_EXPORT via data-index).
+  const index = new URL(`${host.dataset.index}/`, root).href;
+  const client = createSearch({ baseUrl: index });
   const lang = host.dataset.lang || undefined;
   const zero = zeroReporter(host.dataset.zeroUrl, lang);
   const searchPage = (q) => {
@@ -58,7 +60,7 @@ if (host) {
   let answering = null;
   const findAnswer = (q, texts) => {
     answering ||= import("./search-answer.js")
-      .then((m) => m.answers({ root, lang, votesUrl: host.dataset.votesUrl, texts }))
+      .then((m) => m.answers({ root, index, lang, votesUrl: host.dataset.votesUrl, texts }))
       .catch(() => null);
     return answering.then((a) => (a ? a.find(q).then((found) => found && { found, card: a.card }) : null));
   };

@@ -200,9 +200,17 @@ def _contact_typed(page: Any, stack: Stack) -> None:
     page.locator(".kbgen-contact__context-list li").first.wait_for()
 
 
+def _contact_answer(page: Any, stack: Stack) -> None:
+    page.goto(stack.site + CONTACT)
+    page.fill("#kbgen-contact-message", "Wie lange dauert die Lieferung?")
+    page.locator(".kbgen-contact__suggestions .kbs-answer").wait_for()
+    page.locator(".kbgen-contact__suggestions li").first.wait_for()
+
+
 PAGES: dict[str, Callable[[Any, Stack], None]] = {
     "contact": lambda page, s: page.goto(s.site + CONTACT),
     "contact-typed": _contact_typed,
+    "contact-answer": _contact_answer,
     "home": lambda page, s: page.goto(s.site + HOME),
     "category": lambda page, s: page.goto(s.site + CATEGORY),
     "article": lambda page, s: page.goto(s.site + ARTICLE),

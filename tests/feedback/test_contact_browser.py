@@ -180,6 +180,53 @@ def test_search_read_vote_no_then_contact_with_context(stack: dict[str, Any], pa
     assert 1 <= len(payload["recommended"]) <= 3
 
 
+# Layout shifts not caused by a key press or tap within 0.5 s (the CLS definition), summed.
+CLS_OBSERVER = """
+window.kbCls = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (!e.hadRecentInput) window.kbCls += e.value;
+}).observe({ type: "layout-shift", buffered: true });
+"""
+
+
+def test_typing_a_question_shows_the_instant_answer(stack: dict[str, Any], page: Any) -> None:
+    page.add_init_script(CLS_OBSERVER)
+    page.goto(stack["site"] + "kontakt/")
+    form = page.locator("form.kbgen-contact")
+    form.locator("button[type=submit]").and_(page.locator(":enabled")).wait_for()
+    # What the visit records (search-answer.js calls window.kbgenVisit.record).
+    page.evaluate(
+        """() => { const v = window.kbgenVisit, record = v.record; window.kbRecorded = [];
+        v.record = (kind, data) => {
+          window.kbRecorded.push([kind, data]);
+          return record(kind, data);
+        }; }"""
+    )
+    page.locator("#kbgen-contact-message").press_sequentially("Wie lange dauert die Lieferung?")
+    card = form.locator(".kbgen-contact__suggestions .kbs-answer")
+    card.wait_for()
+    question = card.locator(".kbs-answer__question").inner_text()
+    assert question.startswith("Wie lange dauert die Lieferung"), question
+    assert card.locator(".kbs-answer__body").inner_text().strip()
+    more = card.get_by_role("link", name="Ganzen Artikel lesen")
+    assert more.get_attribute("href").endswith("/versand/lieferzeit/")
+    assert 1 <= form.locator(".kbgen-contact__suggestions li a").count() <= 3
+    page.wait_for_timeout(600)  # later shifts count too
+    assert page.evaluate("window.kbCls") <= 0.05
+    recorded = page.evaluate("window.kbRecorded")
+    assert ["answer", {"id": "lieferzeit", "shown": True}] in recorded, recorded
+
+    # "Ja" counts as the article's vote (via "answer") and in the visit's record.
+    with page.expect_request(lambda r: r.url.endswith("/api/votes")) as request:
+        card.get_by_role("button", name="Ja", exact=True).click()
+    vote = request.value.post_data_json
+    assert (vote["article"], vote["value"], vote["via"]) == ("lieferzeit", "yes", "answer")
+    card.get_by_text("Danke für Ihre Rückmeldung!").wait_for()
+    recorded = page.evaluate("window.kbRecorded")
+    assert ["answer", {"id": "lieferzeit", "helpful": True}] in recorded, recorded
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
 @pytest.fixture(scope="module")
 def unreachable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo built with a collector that is not running."""
