@@ -34,18 +34,11 @@ class NewRequest:
 
 
 @dataclass(frozen=True)
-class StoredRequest:
+class StoredRequest(NewRequest):
+    """A request as stored: what the customer sent, with its number and reference."""
+
     id: int
     reference: str
-    lang: str
-    topic: str
-    subject: str
-    message: str
-    email: str
-    name: str
-    order_no: str
-    context: dict[str, Any]
-    recommended: list[dict[str, Any]]
     created_at: dt.datetime
 
 
