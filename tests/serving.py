@@ -1,13 +1,17 @@
-"""Local servers for browser tests: a built site over http.server and a collector (uvicorn)
-in a thread, each on 127.0.0.1. Imported by name (``from serving import ...``)."""
+"""Local servers for tests: a built site over http.server, a collector (uvicorn) in a thread,
+or a collector process (``kbgen feedback serve``), each on 127.0.0.1. Imported by name
+(``from serving import ...``)."""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,3 +68,23 @@ def serve_app(app: Any, port: int) -> Iterator[None]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def start_collector(port: int, *args: str) -> subprocess.Popen[bytes]:
+    """Start ``kbgen feedback serve --port PORT ARGS`` as a process (one a test may kill -9)
+    and wait until it answers /healthz; fail with its error output if it exits."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kbgen.feedback", "serve", "--port", str(port), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("collector did not start")

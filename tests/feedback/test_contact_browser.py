@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from contact_sinks import SmtpSink, WebhookSink, free_port, wait_for
+from contact_sinks import SmtpSink, WebhookSink, wait_for
+from serving import free_port
 
 from kbgen.contact.settings import ContactSettings
 from kbgen.feedback.app import create_app

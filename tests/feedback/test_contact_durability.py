@@ -9,41 +9,28 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import SITE_URL, write_manifest
-from contact_sinks import SmtpSink, WebhookSink, free_port, wait_for
+from contact_sinks import SmtpSink, WebhookSink, wait_for
+from serving import free_port, start_collector
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 ORIGIN = SITE_URL.rstrip("/")
 
 
 def _serve(db_url: str, site: Path, port: int, smtp: int, hook: str) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kbgen.feedback", "serve", "--db", db_url, "--site-dir", str(site),
-         "--port", str(port), "--log-level", "warning", "--test-client-header",
-         "--secret", "durability-test-secret-0123456789",
-         "--smtp-host", "127.0.0.1", "--smtp-port", str(smtp), "--mail-to", "support@shop.example",
-         "--webhook-url", hook, "--contact-limit", "100000",
-         "--outbox-retry", "0.2", "--outbox-lease", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    return start_collector(
+        port, "--db", db_url, "--site-dir", str(site), "--log-level", "warning",
+        "--test-client-header", "--secret", "durability-test-secret-0123456789",
+        "--smtp-host", "127.0.0.1", "--smtp-port", str(smtp), "--mail-to", "support@shop.example",
+        "--webhook-url", hook, "--contact-limit", "100000",
+        "--outbox-retry", "0.2", "--outbox-lease", "1",
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("collector did not start")
 
 
 def _call(port: int, path: str, client: str, body: dict | None = None) -> tuple[int, dict]:

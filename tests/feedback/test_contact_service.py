@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import SITE_URL
-from contact_sinks import SmtpSink, WebhookSink, free_port, wait_for
+from contact_sinks import SmtpSink, WebhookSink, wait_for
+from serving import free_port
 
 from kbgen.contact.settings import ContactSettings
 from kbgen.feedback.commands import feedback_group

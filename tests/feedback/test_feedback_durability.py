@@ -7,14 +7,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import write_manifest
-from serving import free_port
+from serving import free_port, start_collector
 
 from kbgen.feedback.store import Store
 
@@ -22,21 +20,7 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SI
 
 
 def _serve(db_url: str, site: Path, port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kbgen.feedback", "serve", "--db", db_url, "--site-dir",
-         str(site), "--port", str(port), "--log-level", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("collector did not start")
+    return start_collector(port, "--db", db_url, "--site-dir", str(site), "--log-level", "warning")
 
 
 def _vote(port: int, rev: str) -> int:
