@@ -271,6 +271,8 @@ OPTIONAL_COMMANDS = (
     ("search", "kbgen.search.command", "search_command"),
     ("answer", "kbgen.search.command", "answer_command"),
     ("feedback", "kbgen.feedback.commands", "feedback_group"),
+    # The collector grew into the API service of every channel; the old name keeps working.
+    ("serve-api", "kbgen.feedback.commands", "serve"),
 )
 
 

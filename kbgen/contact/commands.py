@@ -58,7 +58,10 @@ _OPTIONS = [
     click.option(
         "--search-index",
         type=click.Path(file_okay=False, path_type=Path),
-        help="The build's search index (search.index_dir): recommends articles to the agent.",
+        envvar="KBGEN_SEARCH_INDEX",
+        help="The search index `kbgen build` wrote: /api/search and /api/answer answer from "
+        "it, and it recommends articles to the agent (env KBGEN_SEARCH_INDEX; default: the "
+        "configured search.index_dir, else search_index).",
     ),
     click.option(
         "--outbox-retry",

@@ -1,4 +1,5 @@
-"""``kbgen feedback serve`` and ``kbgen feedback report``: options in, one library call out."""
+"""``kbgen serve-api`` (also ``kbgen feedback serve``) and ``kbgen feedback report``: options
+in, one library call out."""
 
 from __future__ import annotations
 
@@ -114,6 +115,15 @@ def feedback_group() -> None:
 )
 @retention_option
 @click.option(
+    "--answer-rate",
+    default=120,
+    show_default=True,
+    envvar="KBGEN_ANSWER_RATE",
+    type=click.IntRange(0),
+    help="/api/search and /api/answer requests per client and minute; 0: no limit "
+    "(env KBGEN_ANSWER_RATE).",
+)
+@click.option(
     "--log-level",
     default="info",
     show_default=True,
@@ -133,25 +143,28 @@ def serve(
     test_client_header: bool,
     event_limit: int,
     retention_days: int,
+    answer_rate: int,
     log_level: str,
     **contact: Any,
 ) -> None:
-    """Run the feedback collector (HTTP), which also takes contact requests."""
+    """Run kbgen's API service (HTTP): "Was this helpful?" votes, visit events, contact
+    requests, and search and answers for other channels (chat bots, e-mail auto-replies).
+    `kbgen serve-api` and `kbgen feedback serve` are the same command."""
     import uvicorn
 
     from kbgen.feedback.app import create_app
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     project = None
-    if site_dir is None:
+    search_index: Path | None = contact["search_index"]
+    if site_dir is None or search_index is None:
         project = project_settings(config_file)
+    if site_dir is None:
         site_dir = project.site_dir if project else Path("site")
-    contact_settings = settings_from(contact)
-    if contact_settings.search_index is None and project is not None and project.search.enabled:
-        # The build's own index recommends articles to the agent, as mkdocs.yml says.
-        contact_settings = dataclasses.replace(
-            contact_settings, search_index=project.search.index_dir
-        )
+    if search_index is None and project is not None and project.search.enabled:
+        search_index = project.search.index_dir  # the index the build writes, as configured
+    # The build's own index answers other channels and recommends articles to the agent.
+    contact_settings = dataclasses.replace(settings_from(contact), search_index=search_index)
     settings = CollectorSettings(
         db_url=db_url,
         site_dir=site_dir,
@@ -161,10 +174,16 @@ def serve(
         test_client_header=test_client_header,
         contact=contact_settings,
         events=EventSettings(limit=event_limit, retention_days=retention_days),
+        search_index=search_index,
+        answer_rate=answer_rate,
     )
     app = create_app(settings)
     log.info(
-        "Collector on http://%s:%d, database %s", host, port, app.state.collector.store.safe_url
+        "kbgen API service on http://%s:%d, database %s, search index %s",
+        host,
+        port,
+        app.state.collector.store.safe_url,
+        search_index or "search_index",
     )
     uvicorn.run(
         app,

@@ -6,7 +6,8 @@ auto-reply or a phone menu gives the same answer as the help center. They live i
 collector's process (``app.include_router``) and share its CORS rules (the collector's
 ``origins`` plus the site's own) and error shape; requests are rate-limited per client.
 
-Settings (environment of the service process):
+Settings (``CollectorSettings.search_index`` / ``answer_rate``, set by ``kbgen serve-api
+--search-index DIR --answer-rate N``; unset, the environment of the service process):
 
 * ``KBGEN_SEARCH_INDEX`` — the index folder (default ``search_index``);
 * ``KBGEN_ANSWER_RATE`` — requests per client and minute (default 120; 0 = unlimited).
@@ -248,7 +249,15 @@ def mount_answers(app: FastAPI, collector: object) -> None:
             return address or "-"
         return str(keyed(address, request.headers.get("x-kbgen-test-client")))
 
-    app.include_router(answers_router(site_url=site_url, client_key=client))
+    settings = getattr(collector, "settings", None)
+    app.include_router(
+        answers_router(
+            getattr(settings, "search_index", None),
+            site_url=site_url,
+            rate_per_minute=getattr(settings, "answer_rate", None),
+            client_key=client,
+        )
+    )
 
 
 def answers_app(index_dir: Path | str, *, rate_per_minute: int = DEFAULT_RATE) -> FastAPI:

@@ -154,3 +154,91 @@ def test_instant_answer_votes_are_tagged(index: Path, make_client: Any, store: A
     with store.engine.connect() as conn:
         channels = [row[0] for row in conn.execute(select(votes.c.channel))]
     assert channels == ["answer"]
+
+
+def test_settings_choose_the_index_and_rate_over_the_environment(
+    index: Path, make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KBGEN_SEARCH_INDEX", str(tmp_path / "nothing"))  # settings win
+    client = make_client(search_index=index, answer_rate=1)
+    question = {"q": "Wie lange dauert die Lieferung?", "lang": "de"}
+    assert client.get("/api/answer", params=question).json()["shown"] is True
+    assert client.get("/api/answer", params=question).status_code == 429
+
+
+def test_serve_api_is_the_collector_command_under_its_new_name() -> None:
+    from click.testing import CliRunner
+
+    from kbgen.cli import _register_optional_commands, cli
+    from kbgen.feedback.commands import feedback_group
+
+    _register_optional_commands()
+    assert cli.commands["serve-api"] is feedback_group.commands["serve"]
+    result = CliRunner().invoke(cli, ["serve-api", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--search-index" in result.output and "--answer-rate" in result.output
+
+
+def test_serve_api_answers_from_the_index_mkdocs_yml_names(
+    index: Path, site_dir: Path, tmp_path: Path
+) -> None:
+    """Started from another folder with -f, the service reads the configured index_dir (not
+    ./search_index) and rejects a bad --answer-rate with a message, not a traceback."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import urllib.parse
+    import urllib.request
+
+    from serving import free_port
+
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "mkdocs.yml").write_text(
+        f"site_name: T\nsite_dir: {site_dir}\ntheme: {{name: material}}\nplugins:\n"
+        f"  - kbgen:\n      search:\n        index_dir: {index}\n",
+        encoding="utf-8",
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KBGEN_")}
+    command = [sys.executable, "-c", "from kbgen.cli import main; main()", "serve-api"]
+    bad = subprocess.run(
+        [*command, "-f", str(project / "mkdocs.yml"), "--answer-rate", "-1"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "--answer-rate" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    port = free_port()
+    db = f"sqlite:///{tmp_path / 'api.sqlite3'}"
+    proc = subprocess.Popen(
+        [*command, "-f", str(project / "mkdocs.yml"), "--db", db, "--port", str(port)],
+        cwd=elsewhere,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        query = urllib.parse.urlencode({"q": "Wie lange dauert die Lieferung?", "lang": "de"})
+        url = f"http://127.0.0.1:{port}/api/answer?{query}"
+        for _ in range(300):
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            try:
+                with urllib.request.urlopen(url, timeout=1) as response:
+                    data = json.load(response)
+                break
+            except OSError:
+                import time
+
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the API service did not start")
+        assert data["shown"] is True and data["answer"]["article"] == "lieferzeit"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
