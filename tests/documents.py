@@ -127,3 +127,19 @@ class _TreeBuilder(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.stack[-1].children.append(data)
+
+
+def sitemap_alternates(sitemap: str) -> dict[str, dict[str, str]]:
+    """``<loc>`` → {hreflang: href} of every ``<url>`` of a sitemap.xml with alternates."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    out: dict[str, dict[str, str]] = {}
+    for url in ET.fromstring(sitemap).findall("s:url", ns):
+        loc = url.findtext("s:loc", "", ns).strip()
+        out[loc] = {
+            link.attrib["hreflang"]: link.attrib["href"]
+            for link in url.findall("x:link", ns)
+            if link.attrib.get("rel") == "alternate"
+        }
+    return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, replace
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,11 @@ class UrlPolicy:
         return replace(self, prefix=self.prefix + prefix)
 
     def page(self, src_uri: str) -> str:
-        """The site-relative URL of a page: '' for the home page with directory URLs."""
+        """The site-relative URL of a page: '' for the home page with directory URLs. Percent-
+        encoded like MkDocs' ``File.url`` (a space in a file name is ``%20``), so the sitemap
+        and hreflang hold valid URLs."""
         dest = self.file(src_uri)
         if self.directory_urls and posixpath.basename(dest) == "index.html":
             folder = posixpath.dirname(dest)
-            return f"{folder}/" if folder else ""
-        return dest
+            return quote(f"{folder}/") if folder else ""
+        return quote(dest)

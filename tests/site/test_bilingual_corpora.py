@@ -8,9 +8,10 @@ import logging
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
-from documents import Document
+from documents import Document, sitemap_alternates
 from test_real_corpora import CORPORA, EXTRA_FRONT_MATTER, LOCATED, REPO
 
 pytestmark = [
@@ -23,7 +24,6 @@ CORPORA_BILINGUAL = {
     "cwa-faq": ("cwa-faq/markdown/de", "cwa-faq/markdown/en", 145),
     "adobe-commerce-kb": ("adobe-commerce-kb/de/help", "adobe-commerce-kb/en/help", 211),
 }
-ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
 
 
 def _map_ids(english: Path, german: Path) -> None:
@@ -127,15 +127,16 @@ def test_every_switcher_link_and_alternate_exists_and_points_back(bilingual, nam
         nav = Document.parse(text).find("nav", "kb-lang")
         for link in nav.find_all("a") if nav else []:
             href = link.attrs["href"].split("#")[0]
-            target = (page.parent / href).resolve()
+            target = (page.parent / unquote(href)).resolve()  # a URL: %20 is a space
             target = target / "index.html" if target.is_dir() else target
             assert target.is_file(), f"{rel}: switcher → {href}"
             checked += 1
-        me = SITE_URL + rel.removesuffix("index.html")
-        for lang, href in ALTERNATE.findall(text):
-            target = site / href[len(SITE_URL) :] / "index.html"
-            assert target.is_file(), f"{rel}: hreflang {lang} → {href}"
-            back = dict(ALTERNATE.findall(target.read_text(encoding="utf-8")))
-            assert me in back.values(), f"{href} does not point back to {me}"
+        assert '<link rel="alternate"' not in text, rel  # hreflang is in the sitemap
+    sitemap = sitemap_alternates((site / "sitemap.xml").read_text(encoding="utf-8"))
+    for me, alternates in sitemap.items():
+        for lang, href in alternates.items():
+            target = site / unquote(href[len(SITE_URL) :]) / "index.html"
+            assert target.is_file(), f"{me}: hreflang {lang} → {href}"
+            assert me in sitemap[href].values(), f"{href} does not point back to {me}"
             checked += 1
     assert checked > 400
