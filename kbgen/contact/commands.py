@@ -60,8 +60,8 @@ _OPTIONS = [
         type=click.Path(file_okay=False, path_type=Path),
         envvar="KBGEN_SEARCH_INDEX",
         help="The search index `kbgen build` wrote: /api/search and /api/answer answer from "
-        "it, and it recommends articles to the agent (env KBGEN_SEARCH_INDEX; default: the "
-        "configured search.index_dir, else search_index).",
+        "it, and it recommends articles to the agent (env KBGEN_SEARCH_INDEX; default "
+        "without --site-dir: the configured search.index_dir, else search_index).",
     ),
     click.option(
         "--outbox-retry",

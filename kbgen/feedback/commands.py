@@ -155,14 +155,12 @@ def serve(
     from kbgen.feedback.app import create_app
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    project = None
     search_index: Path | None = contact["search_index"]
-    if site_dir is None or search_index is None:
+    if site_dir is None:  # the site and its index as mkdocs.yml configures them
         project = project_settings(config_file)
-    if site_dir is None:
         site_dir = project.site_dir if project else Path("site")
-    if search_index is None and project is not None and project.search.enabled:
-        search_index = project.search.index_dir  # the index the build writes, as configured
+        if search_index is None and project is not None and project.search.enabled:
+            search_index = project.search.index_dir
     # The build's own index answers other channels and recommends articles to the agent.
     contact_settings = dataclasses.replace(settings_from(contact), search_index=search_index)
     settings = CollectorSettings(
