@@ -89,6 +89,7 @@ def search_settings_of(settings: Settings, index_dir: Path | None = None) -> Sea
         index_dir=index_dir or settings.search.index_dir,
         weights=dict(settings.search.weights),
         synonyms=[list(group) for group in settings.search.synonyms],
+        answer_threshold=settings.search.answer_threshold,
     )
 
 

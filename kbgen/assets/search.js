@@ -525,9 +525,10 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
     const articles = meta && res.ranked.length ? await load(`${meta.dir}/a.json`) : null;
     const ranked = res.ranked.slice(0, 10).map((d) => ({ ...d, article: articles ? articles[d.doc] : d.doc }));
     const confidence = confidenceOf(ranked);
-    const limit = threshold ?? m.answerThreshold;
+    // The site's threshold for the language (search.answer_threshold); null: never shown.
+    const limit = threshold !== undefined ? threshold : meta ? meta.answerThreshold : null;
     return {
-      confidence, shown: res.results.length > 0 && confidence >= limit,
+      confidence, shown: res.results.length > 0 && limit !== null && limit !== undefined && confidence >= limit,
       best: res.results[0] || null, alternatives: res.results.slice(1), corrected: res.corrected,
     };
   }

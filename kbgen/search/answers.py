@@ -25,10 +25,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kbgen.search.engine import Engine, Results
-from kbgen.search.model import Hit, SearchDoc, SearchSettings
+from kbgen.search.model import DEFAULT_ANSWER_THRESHOLD, Hit, SearchDoc, SearchSettings
 
 PASSAGES_DIR = "passages"
-DEFAULT_THRESHOLD = 0.3
+DEFAULT_THRESHOLD = DEFAULT_ANSWER_THRESHOLD  # search.answer_threshold changes it per site
 ALTERNATIVES = 2
 CANDIDATES = 10  # passages ranked to find the runner-up article
 QUESTION_WORDS = 3  # an answer needs a question: fewer searched words lower the confidence
@@ -127,16 +127,20 @@ class Answerer:
     def close(self) -> None:
         self.engine.close()
 
-    def answer(self, query: str, lang: str, *, threshold: float = DEFAULT_THRESHOLD) -> Answer:
+    def answer(self, query: str, lang: str, *, threshold: float | None = None) -> Answer:
+        """``threshold``: the confidence to show the answer; default the site's
+        ``search.answer_threshold`` for ``lang`` (saved with the index)."""
         result: Results = self.engine.query(query, lang=lang, limit=CANDIDATES)
         hits = result.hits
         found = [self._passage(hit) for hit in hits[: 1 + ALTERNATIVES]]
         score = confidence(hits)
+        if threshold is None:
+            threshold = self.engine.settings.answer_threshold_for(lang)
         return Answer(
             query=query,
             lang=lang,
             confidence=score,
-            shown=bool(hits) and score >= threshold,
+            shown=bool(hits) and threshold is not None and score >= threshold,
             best=found[0] if found else None,
             alternatives=found[1:],
             corrected=result.corrected,

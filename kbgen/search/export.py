@@ -34,7 +34,6 @@ import shutil
 from pathlib import Path
 
 from kbgen.search.analysis import COMPOUND_LANGS, stopwords
-from kbgen.search.answers import DEFAULT_THRESHOLD
 from kbgen.search.engine import (
     MAX_GROUPS,
     PREFIX_EXPANSIONS,
@@ -227,7 +226,6 @@ def export_static(
         "compounds": settings.compounds,
         "typos": settings.typos,
         "proximity": settings.proximity,
-        "answerThreshold": DEFAULT_THRESHOLD,
         "prefix": {"expansions": PREFIX_EXPANSIONS, "minChars": PREFIX_MIN_CHARS},
         "langs": {},
     }
@@ -245,6 +243,8 @@ def export_static(
                 for name, data in files.items():
                     (staging / name).write_bytes(data)
                 staging.rename(target)
+            # Per language, null: no instant answers (search.answer_threshold).
+            meta["answerThreshold"] = settings.answer_threshold_for(lang)
             manifest["langs"][lang] = meta  # type: ignore[index]
             stats.langs.append(lang)
             stats.docs += int(meta["docs"])

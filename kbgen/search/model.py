@@ -20,6 +20,13 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "pairs": 0.5,
 }
 
+#: Confidence an instant answer needs (kbgen/search/answers.py; bench/answers.py measures it).
+DEFAULT_ANSWER_THRESHOLD = 0.3
+
+#: ``search.answer_threshold``: a number 0–1, ``False`` (never an instant answer), or a mapping
+#: of language code to either.
+AnswerThreshold = float | bool | None | dict[str, float | bool | None]
+
 
 class SearchError(KbgenError):
     """A search index problem a user can act on (missing index, bad settings, bad docs)."""
@@ -89,9 +96,20 @@ class SearchSettings:
     compounds: bool = True  # split German query words into compound parts (query time)
     typos: bool = True  # correct query words the corpus does not know (query time)
     proximity: bool = True  # score adjacent query words as pairs (query time)
+    #: When an answer is shown (instant answer card, the service's ``shown``); see
+    #: :data:`AnswerThreshold` and :meth:`answer_threshold_for`.
+    answer_threshold: AnswerThreshold = DEFAULT_ANSWER_THRESHOLD
 
-    # Saved with the index, so `kbgen search` ranks like the site.
-    QUERY_KEYS = ("weights", "synonyms", "mode", "compounds", "typos", "proximity")
+    # Saved with the index, so `kbgen search` and `kbgen answer` rank and answer like the site.
+    QUERY_KEYS = (
+        "weights",
+        "synonyms",
+        "mode",
+        "compounds",
+        "typos",
+        "proximity",
+        "answer_threshold",
+    )
 
     def __post_init__(self) -> None:
         self.index_dir = Path(self.index_dir)
@@ -111,6 +129,30 @@ class SearchSettings:
             raise SearchError(
                 f"Config value 'search.mode': expected one of coord, or, and; got {self.mode!r}"
             )
+        given = self.answer_threshold
+        per_lang = given if isinstance(given, dict) else {"": given}
+        for lang, value in per_lang.items():
+            if not isinstance(lang, str) or not (lang == "" or lang.replace("-", "").isalnum()):
+                raise SearchError(
+                    f"Config value 'search.answer_threshold': {lang!r} is not a language code; "
+                    "expected a number, false, or a mapping such as {de: 0.45, en: 0.3}"
+                )
+            if _threshold(value) == "bad":
+                where = f" for {lang!r}" if lang else ""
+                raise SearchError(
+                    f"Config value 'search.answer_threshold'{where}: expected a number between "
+                    f"0 and 1, or false for no instant answers; got {value!r}"
+                )
+
+    def answer_threshold_for(self, lang: str) -> float | None:
+        """The confidence an answer in ``lang`` needs to be shown; None: never shown. A mapping
+        without ``lang`` gives the default."""
+        given = self.answer_threshold
+        if isinstance(given, dict):
+            given = given.get(lang, DEFAULT_ANSWER_THRESHOLD)
+        found = _threshold(given)
+        assert found != "bad"  # checked in __post_init__
+        return found
 
     def query_settings(self) -> dict[str, object]:
         return {
@@ -120,6 +162,7 @@ class SearchSettings:
             "compounds": self.compounds,
             "typos": self.typos,
             "proximity": self.proximity,
+            "answer_threshold": self.answer_threshold,
         }
 
     def field_weights(self) -> dict[str, float]:
@@ -170,3 +213,12 @@ class Hit:
             "url": self.url,
             "score": self.score,
         }
+
+
+def _threshold(value: object) -> float | None | str:
+    """A configured threshold as a number, None (never), or "bad"."""
+    if value is False or value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "bad"  # True has no meaning here
+    return float(value) if 0 <= value <= 1 else "bad"

@@ -84,6 +84,7 @@ def settings_of(config: MkDocsConfig, options: KbgenConfig, *, lang: str | None 
             index_dir=under_root(options.search.index_dir),
             weights={k: float(v) for k, v in options.search.weights.items()},
             synonyms=[list(group) for group in options.search.synonyms],
+            answer_threshold=options.search.answer_threshold,
         ),
         feedback=FeedbackOptions(
             enabled=options.feedback.enabled,

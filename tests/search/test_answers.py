@@ -12,7 +12,7 @@ from searchkit import EVAL, faq_docs, needs_eval, needs_node, run_node
 from kbgen.search import Passage, SearchDoc, SearchSettings, export_static, update_index
 from kbgen.search.answers import Answerer, confidence, passage_docs, passage_settings
 from kbgen.search.command import answer_command
-from kbgen.search.model import Hit
+from kbgen.search.model import Hit, SearchError
 from kbgen.search.passages import is_answer_heading, sections, site_links
 
 
@@ -177,6 +177,75 @@ def test_cli_answer_json(shop: Path) -> None:
     assert 0 < data["confidence"] <= 1 and isinstance(data["shown"], bool)
     text = CliRunner().invoke(answer_command, ["Lieferung ins Ausland", "--index", str(shop)])
     assert "→ versand/lieferzeit/#ausland" in text.output and "confidence" in text.output
+
+
+@pytest.mark.parametrize(
+    ("value", "de", "en"),
+    [
+        (0.3, 0.3, 0.3),
+        (0, 0.0, 0.0),
+        (False, None, None),
+        ({"de": 0.45}, 0.45, 0.3),  # a language the mapping leaves out keeps the default
+        ({"de": False, "en": 1}, None, 1.0),
+    ],
+)
+def test_answer_threshold_per_language(value: object, de: object, en: object) -> None:
+    settings = SearchSettings(answer_threshold=value)  # type: ignore[arg-type]
+    assert (settings.answer_threshold_for("de"), settings.answer_threshold_for("en")) == (de, en)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (1.5, "between 0 and 1"),
+        (-0.1, "between 0 and 1"),
+        (True, "between 0 and 1"),
+        ("0.3", "got '0.3'"),
+        ({"de": 2}, "for 'de'"),
+        ({"de rot": 0.3}, "not a language code"),
+    ],
+)
+def test_a_bad_answer_threshold_says_what_is_expected(value: object, message: str) -> None:
+    with pytest.raises(SearchError, match="search.answer_threshold") as caught:
+        SearchSettings(answer_threshold=value)  # type: ignore[arg-type]
+    assert message in str(caught.value)
+
+
+@needs_node
+def test_the_configured_threshold_decides_in_python_and_the_browser(tmp_path: Path) -> None:
+    """German answers switched off, English ones at 0: the confidence stays, `shown` follows the
+    setting — in `kbgen answer` (settings saved with the index) and in search.js (manifest)."""
+    docs = shop_docs()
+    english = [
+        SearchDoc(
+            id="delivery",
+            lang="en",
+            title="How long does delivery take?",
+            url="en/shipping/delivery/",
+            keywords=[],
+            category="Shipping",
+            category_slug="shipping",
+            section="",
+            body="Parcels arrive in 2–4 working days.",
+            passages=[Passage("", "How long does delivery take?", "Parcels arrive …", "<p>P</p>")],
+        )
+    ]
+    settings = SearchSettings(index_dir=tmp_path / "index", answer_threshold={"de": False, "en": 0})
+    update_index(docs + english, settings)
+    update_index(passage_docs(docs + english), passage_settings(settings))
+    export_static(passage_settings(settings), tmp_path / "passages")
+    requests = [
+        {"query": "Wie lange dauert die Lieferung?", "opts": {"lang": "de"}},
+        {"query": "parcels arrive", "opts": {"lang": "en"}},
+    ]
+    with Answerer(settings.index_dir) as answerer:  # settings as saved with the index
+        german = answerer.answer(requests[0]["query"], "de")
+        assert german.confidence > 0.3 and not german.shown
+        assert answerer.answer(requests[1]["query"], "en").shown  # any passage at 0
+        assert answerer.answer(requests[0]["query"], "de", threshold=0.3).shown
+    got = run_node("answer", tmp_path / "passages", requests=requests, tmp_path=tmp_path)
+    assert [g["shown"] for g in got] == [False, True]
+    assert got[0]["confidence"] == german.confidence
 
 
 @needs_node
