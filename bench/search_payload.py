@@ -37,14 +37,12 @@ from search_quality import build_pagefind_site  # noqa: E402
 
 import kbgen  # noqa: E402
 from kbgen.search import (  # noqa: E402
-    Passage,
     SearchDoc,
     SearchSettings,
     export_static,
     update_index,
 )
 from kbgen.search.analysis import tokenize  # noqa: E402
-from kbgen.search.passages import sections  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = next(
@@ -140,6 +138,10 @@ def real_docs(with_passages: bool = False) -> list[SearchDoc]:
         category = rel.parts[0]
         passages = []
         if with_passages:
+            # Imported here: --baseline runs this script on revisions from before passages.
+            from kbgen.search import Passage
+            from kbgen.search.passages import sections
+
             markdown = raw.split("\n---", 1)[1] if raw.startswith("---") and "\n---" in raw else raw
             passages = [
                 Passage(s.anchor, s.heading, " ".join(s.markdown.split()), "")
