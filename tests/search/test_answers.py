@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -216,18 +217,16 @@ def test_the_configured_threshold_decides_in_python_and_the_browser(tmp_path: Pa
     """German answers switched off, English ones at 0: the confidence stays, `shown` follows the
     setting — in `kbgen answer` (settings saved with the index) and in search.js (manifest)."""
     docs = shop_docs()
+    question = "How long does delivery take?"
     english = [
-        SearchDoc(
+        replace(
+            docs[0],
             id="delivery",
             lang="en",
-            title="How long does delivery take?",
+            title=question,
             url="en/shipping/delivery/",
-            keywords=[],
-            category="Shipping",
-            category_slug="shipping",
-            section="",
             body="Parcels arrive in 2–4 working days.",
-            passages=[Passage("", "How long does delivery take?", "Parcels arrive …", "<p>P</p>")],
+            passages=[Passage("", question, "Parcels arrive in 2–4 working days.", "<p>P</p>")],
         )
     ]
     settings = SearchSettings(index_dir=tmp_path / "index", answer_threshold={"de": False, "en": 0})
