@@ -158,7 +158,7 @@ def real_docs(with_passages: bool = False) -> list[SearchDoc]:
                 category_slug=category.lower(),
                 section="",
                 body=body,
-                passages=passages,
+                **({"passages": passages} if passages else {}),  # older revisions lack it
             )
         )
     return docs
