@@ -102,6 +102,18 @@ def test_default_language_at_the_root_others_in_their_folder(site: Path) -> None
     assert '"inLanguage": "en"' in english
 
 
+def test_every_home_page_is_titled_like_the_site(site: Path) -> None:
+    """/en/ is its language's home, though MkDocs counts only / as the homepage: its window
+    title is the site's name, not "Help Center – Help Center"."""
+    titles = {}
+    for url in ("", "en/", "en/versand/paket/"):
+        found = re.search(r"<title>([^<]*)</title>", (site / url / "index.html").read_text("utf-8"))
+        assert found, url
+        titles[url] = found.group(1)
+    assert titles["en/"] == titles["en/versand/paket/"].rsplit(" – ", 1)[1]
+    assert " – " not in titles["en/"] and " – " not in titles[""]
+
+
 def test_category_titles_and_ui_strings_are_translated(site: Path) -> None:
     english = html(site, "en/")
     assert "Shipping" in english.text and "Versand" not in english.text
