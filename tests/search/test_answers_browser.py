@@ -140,6 +140,43 @@ def test_search_box_shows_the_answer_while_typing(phone: Any, demo_server: str) 
     assert box.get_attribute("aria-expanded") == "true"
 
 
+# Text colour against the element's own background: [contrast ratio, background] (WCAG 2).
+CONTRAST = """(selector) => {
+  const el = document.querySelector(selector);
+  const style = getComputedStyle(el);
+  const rgba = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const bg = rgba(style.backgroundColor), fg = rgba(style.color);
+  if (bg.length === 4 && bg[3] === 0) return [0, style.backgroundColor];
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return [(a + 0.05) / (b + 0.05), style.backgroundColor];
+}"""
+
+
+def test_assistant_launcher_and_panel_are_legible(phone: Any, demo_server: str) -> None:
+    """The launcher, the panel and its send button take the palette's colours (they once had a
+    transparent background: white text on the page, invisible, and axe did not flag it)."""
+    phone.goto(demo_server + "versand/paket-verfolgen/")
+    launcher = phone.get_by_role("button", name="Frage stellen")
+    launcher.wait_for()
+    ratio, background = phone.evaluate(CONTRAST, ".kba-launch")
+    assert ratio >= 4.5, f"launcher: contrast {ratio:.2f} on {background}"
+    launcher.click()
+    phone.get_by_role("dialog", name="Frage stellen").wait_for()
+    for selector in (".kba", ".kba__send"):
+        ratio, background = phone.evaluate(CONTRAST, selector)
+        assert ratio >= 4.5, f"{selector}: contrast {ratio:.2f} on {background}"
+    # Readable text, and an input iOS does not zoom into (material's body text is 10 px).
+    for selector in (".kba-launch", ".kba__input", ".kba__send", ".kba__msg"):
+        size = phone.evaluate(
+            f"parseFloat(getComputedStyle(document.querySelector('{selector}')).fontSize)"
+        )
+        assert size >= 16, f"{selector}: {size}px"
+
+
 def test_assistant_answers_falls_back_and_hands_over(
     phone: Any, demo_server: str, artifacts: Path
 ) -> None:
