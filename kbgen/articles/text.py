@@ -22,6 +22,9 @@ MARKUP = re.compile(
     r"[*_`~]+|^\s{0,3}(?:>+|[-+*]|\d+\.)\s+|^!!!?\s*\w+.*$|^\?\?\?\+?\s*\w+.*$", re.M
 )
 SPACE = re.compile(r"\s+")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+CELL_BORDER = re.compile(r"(?<!\\)\|")
+THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # also a setext underline
 
 
 @dataclass(frozen=True)
@@ -103,13 +106,36 @@ def _inline_text(text: str) -> str:
     return html.unescape(text).strip()
 
 
+def _table_free(lines: list[str]) -> list[str]:
+    """Tables as their cells' text, "Österreich · 6,95 € · 3–5 Werktage": no pipes and no
+    delimiter rows in search snippets. A table is a row with pipes above a delimiter row, and
+    the rows with pipes below it. Thematic breaks (and setext underlines) go too."""
+    out: list[str] = []
+    in_table = False
+    for number, line in enumerate(lines):
+        below = lines[number + 1] if number + 1 < len(lines) else ""
+        starts = "|" in line and "|" in below and "-" in below and TABLE_RULE.match(below)
+        if starts or (in_table and "|" in line):
+            in_table = True
+            if TABLE_RULE.match(line):
+                continue
+            cells = [c.strip() for c in CELL_BORDER.split(line.strip().strip("|"))]
+            out.append(" · ".join(c.replace("\\|", "|") for c in cells if c))
+            continue
+        in_table = False
+        if not THEMATIC_BREAK.match(line):
+            out.append(line)
+    return out
+
+
 def plain_text(body: str) -> str:
-    """The words a reader sees, for search and descriptions: no markup, no code fences' fences."""
+    """The words a reader sees, for search and descriptions: no markup, no code fences' fences,
+    tables as their cells' text."""
     lines = []
     for _, line in _code_free_lines(body):
         line = HEADING.sub(lambda m: ATTR_LIST.sub("", m.group(2)), line)
         lines.append(line)
-    text = "\n".join(lines)
+    text = "\n".join(_table_free(lines))
     text = INLINE_LINK.sub(lambda m: "" if m.group(0).startswith("!") else m.group("text"), text)
     text = re.sub(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION|INCLUDE[^\]]*)\]", "", text)
     text = TAG.sub(" ", text)

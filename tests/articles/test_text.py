@@ -107,6 +107,19 @@ def test_plain_text_is_what_a_reader_sees() -> None:
     )
 
 
+def test_tables_become_their_cells_text() -> None:
+    """Search snippets showed "|---|---|" and pipes; a table is now its cells' words."""
+    body = (
+        "Vorher.\n\n| Land | Paket | Lieferzeit |\n|---|:--:|---|\n"
+        "| Österreich | 6,95 € | 3–5 Werktage |\n| Schweiz \\| CH | 9,95 € | 4–6 |\n\n"
+        "Ein | in Prosa bleibt.\n\nName | Wert\n--- | ---\na | b\n\n---\n\nEnde."
+    )
+    assert plain_text(body) == (
+        "Vorher. Land · Paket · Lieferzeit Österreich · 6,95 € · 3–5 Werktage "
+        "Schweiz | CH · 9,95 € · 4–6 Ein | in Prosa bleibt. Name · Wert a · b Ende."
+    )
+
+
 def test_plain_text_of_nothing_but_markup_is_empty() -> None:
     assert plain_text('<!-- Notiz -->\n\n<div class="x"></div>\n\n<br>\n') == ""
 
