@@ -138,6 +138,12 @@ def test_search_box_shows_the_answer_while_typing(phone: Any, demo_server: str) 
     phone.locator("main .kbs-answer--compact").wait_for()
     assert "Lieferung" in phone.locator("main .kbs-answer__question").inner_text()
     assert box.get_attribute("aria-expanded") == "true"
+    # The preview is cut between two lines, never through one (it once showed half a line).
+    height, line = phone.evaluate(
+        """() => { const b = document.querySelector("main .kbs-answer--compact .kbs-answer__body");
+        return [b.clientHeight, parseFloat(getComputedStyle(b).lineHeight)]; }"""
+    )
+    assert height / line == pytest.approx(round(height / line), abs=0.05), (height, line)
 
 
 # Text colour against the element's own background: [contrast ratio, background] (WCAG 2).
