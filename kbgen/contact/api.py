@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-import threading
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,8 +38,7 @@ class ContactService:
         self.settings = settings
         self.outbox = Outbox(collector.store)
         self.worker = DeliveryWorker(self.outbox, settings)
-        self._engine: Any = None
-        self._search_lock = threading.Lock()
+        self._index: Any = None  # kbgen.service.answers.Answers, opened on the first request
         self._search_warned = False
 
     @property
@@ -51,19 +49,20 @@ class ContactService:
         """Up to three articles for the agent: the site's own search over the message."""
         if self.settings.search_index is None:
             return []
-        from kbgen.search import Engine, SearchError  # the Whoosh boundary, loaded on demand
+        if self._index is None:
+            # The answer routes' index holder (Whoosh loaded on demand): it reopens the index
+            # when a build replaced it, so recommendations follow the site without a restart.
+            from kbgen.service.answers import Answers
 
-        with self._search_lock:
-            try:
-                if self._engine is None:
-                    self._engine = Engine(self.settings.search_index)
-                hits = self._engine.search(text[:1000], limit=RECOMMENDED_MAX, lang=lang)
-            except SearchError as exc:
-                # Said once (each request would repeat it); retried, so a later build helps.
-                level = logging.DEBUG if self._search_warned else logging.WARNING
-                log.log(level, "No recommended articles for contact requests: %s", exc)
-                self._search_warned = True
-                return []
+            self._index = Answers(self.settings.search_index, lambda: "")
+        try:
+            hits = self._index.query(text[:1000], lang, RECOMMENDED_MAX).hits
+        except ApiError as exc:  # no readable index (yet)
+            # Said once (each request would repeat it); retried, so a later build helps.
+            level = logging.DEBUG if self._search_warned else logging.WARNING
+            log.log(level, "No recommended articles for contact requests: %s", exc.message)
+            self._search_warned = True
+            return []
         manifest = self.collector.manifest
         found = []
         for hit in hits:
@@ -75,8 +74,8 @@ class ContactService:
 
     def close(self) -> None:
         self.worker.stop()
-        if self._engine is not None:
-            self._engine.close()
+        if self._index is not None:
+            self._index.close()
 
 
 def _client(collector: Collector, request: Request) -> str:

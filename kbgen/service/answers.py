@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field
 from kbgen.feedback.errors import ApiError, error_responses
 from kbgen.search import Engine, SearchError
 from kbgen.search.answers import PASSAGES_DIR, Answerer, PassageHit
+from kbgen.search.engine import Results
 
 DEFAULT_RATE = 120
 Q = Annotated[str, Query(min_length=1, max_length=500, description="The customer's words.")]
@@ -123,11 +124,7 @@ class Answers:
         self._checked = now
         stamp = self._stamp()
         if self._opened is None or self._opened[0] != stamp:
-            if self._opened is not None:
-                self._opened[1].close()
-                if self._opened[2] is not None:
-                    self._opened[2].close()
-                self._opened = None
+            self._close_opened()
             try:
                 engine = Engine(self.index_dir)
             except SearchError as exc:
@@ -150,10 +147,25 @@ class Answers:
         data["url"] = self.absolute(hit.url)
         return data
 
-    def search(self, q: str, lang: str, limit: int) -> dict[str, object]:
+    def query(self, q: str, lang: str, limit: int) -> Results:
+        """Ranked articles from the current index (``ApiError`` 503 without one)."""
         with self.lock:
             engine, _ = self._indexes()
-            result = engine.query(q, lang=lang, limit=limit)
+            return engine.query(q, lang=lang, limit=limit)
+
+    def close(self) -> None:
+        with self.lock:
+            self._close_opened()
+
+    def _close_opened(self) -> None:
+        if self._opened is not None:
+            self._opened[1].close()
+            if self._opened[2] is not None:
+                self._opened[2].close()
+            self._opened = None
+
+    def search(self, q: str, lang: str, limit: int) -> dict[str, object]:
+        result = self.query(q, lang, limit)
         return {
             "query": q,
             "lang": lang,

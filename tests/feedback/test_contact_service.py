@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -326,6 +327,15 @@ def test_recommended_articles_come_from_the_sites_search(
     text = smtp.messages[0].get_body(("plain",)).get_content()
     assert f"- Wo ist mein Paket? {SITE_URL}versand/paket-verfolgen/" in text
     assert "Rechnung herunterladen" not in text
+    # A new build is recommended from without a restart (the index is reopened).
+    docs.append(dataclasses.replace(docs[0], id="retoure", title="Retoure anmelden", url="r/"))
+    docs[-1].body = "Retourenschein drucken"
+    update_index(docs, SearchSettings(index_dir=index))
+    time.sleep(1.1)  # the index's files are looked at once a second
+    assert send(client, message="Wie drucke ich den Retourenschein?").status_code == 201
+    deliver(client)
+    text = smtp.messages[-1].get_body(("plain",)).get_content()
+    assert f"- Retoure anmelden {SITE_URL}r/" in text
 
 
 def test_purge_keeps_undelivered_requests(make_client: Any, smtp: SmtpSink, clock: Any) -> None:
