@@ -32,11 +32,11 @@ from search_quality import faq_docs, load_eval  # noqa: E402
 from kbgen.search import Passage, SearchSettings, update_index  # noqa: E402
 from kbgen.search.analysis import tokenize  # noqa: E402
 from kbgen.search.answers import (  # noqa: E402
-    DEFAULT_THRESHOLD,
     Answerer,
     passage_docs,
     passage_settings,
 )
+from kbgen.search.model import DEFAULT_ANSWER_THRESHOLD  # noqa: E402
 
 THRESHOLDS = [round(0.05 * n, 2) for n in range(0, 19)]
 
@@ -63,7 +63,7 @@ def quality() -> None:
             mine = [(c, r) for code, c, r in answers if code == lang]
             shown = [r for c, r in mine if c >= threshold]
             precision = sum(shown) / len(shown) if shown else float("nan")
-            mark = "  <- default" if threshold == DEFAULT_THRESHOLD else ""
+            mark = "  <- default" if threshold == DEFAULT_ANSWER_THRESHOLD else ""
             print(
                 f"{threshold:9.2f} {lang:5} {len(shown) / len(mine):9.3f} {precision:9.3f} "
                 f"{len(shown):6d}{mark}"

@@ -35,7 +35,7 @@ class SearchOptions:
     index_dir: Path = Path("search_index")  # absolute once read from a project
     weights: dict[str, float] = field(default_factory=dict)
     synonyms: list[list[str]] = field(default_factory=list)
-    answer_threshold: float | bool | dict[str, float | bool] = 0.3  # see SearchSettings
+    answer_threshold: float | bool | dict[str, float | bool] | None = None  # None: search's default
 
 
 @dataclass(frozen=True)

@@ -526,9 +526,9 @@ export function createSearch({ baseUrl, fetch: fetchImpl = globalThis.fetch?.bin
     const ranked = res.ranked.slice(0, 10).map((d) => ({ ...d, article: articles ? articles[d.doc] : d.doc }));
     const confidence = confidenceOf(ranked);
     // The site's threshold for the language (search.answer_threshold); null: never shown.
-    const limit = threshold !== undefined ? threshold : meta ? meta.answerThreshold : null;
+    const limit = threshold !== undefined ? threshold : meta?.answerThreshold ?? null;
     return {
-      confidence, shown: res.results.length > 0 && limit !== null && limit !== undefined && confidence >= limit,
+      confidence, shown: res.results.length > 0 && limit !== null && confidence >= limit,
       best: res.results[0] || null, alternatives: res.results.slice(1), corrected: res.corrected,
     };
   }

@@ -15,8 +15,10 @@ best passage matches, ``words`` the number of searched word groups: "Hilfe" or "
 keyword, not a question, and gets no instant answer on its own. A passage that covers the
 whole question and clearly beats every other article scores near 1; one that matches half the
 words, or ties with another article, low.
-An answer is shown when the confidence reaches :data:`DEFAULT_THRESHOLD` (see
-``bench/answers.py`` and docs/answers.md for coverage and precision per threshold).
+An answer is shown when the confidence reaches the site's ``search.answer_threshold``
+(:meth:`SearchSettings.answer_threshold_for`; default
+:data:`kbgen.search.model.DEFAULT_ANSWER_THRESHOLD`, see ``bench/answers.py`` and
+docs/answers.md for coverage and precision per threshold).
 """
 
 from __future__ import annotations
@@ -25,10 +27,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kbgen.search.engine import Engine, Results
-from kbgen.search.model import DEFAULT_ANSWER_THRESHOLD, Hit, SearchDoc, SearchSettings
+from kbgen.search.model import Hit, SearchDoc, SearchSettings
 
 PASSAGES_DIR = "passages"
-DEFAULT_THRESHOLD = DEFAULT_ANSWER_THRESHOLD  # search.answer_threshold changes it per site
 ALTERNATIVES = 2
 CANDIDATES = 10  # passages ranked to find the runner-up article
 QUESTION_WORDS = 3  # an answer needs a question: fewer searched words lower the confidence

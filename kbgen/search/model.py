@@ -23,8 +23,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 #: Confidence an instant answer needs (kbgen/search/answers.py; bench/answers.py measures it).
 DEFAULT_ANSWER_THRESHOLD = 0.3
 
-#: ``search.answer_threshold``: a number 0–1, ``False`` (never an instant answer), or a mapping
-#: of language code to either.
+#: ``search.answer_threshold``: a number 0–1, ``False`` (never an instant answer), ``None``
+#: (:data:`DEFAULT_ANSWER_THRESHOLD`), or a mapping of language code to one of them.
 AnswerThreshold = float | bool | None | dict[str, float | bool | None]
 
 
@@ -98,7 +98,7 @@ class SearchSettings:
     proximity: bool = True  # score adjacent query words as pairs (query time)
     #: When an answer is shown (instant answer card, the service's ``shown``); see
     #: :data:`AnswerThreshold` and :meth:`answer_threshold_for`.
-    answer_threshold: AnswerThreshold = DEFAULT_ANSWER_THRESHOLD
+    answer_threshold: AnswerThreshold = None
 
     # Saved with the index, so `kbgen search` and `kbgen answer` rank and answer like the site.
     QUERY_KEYS = (
@@ -137,22 +137,20 @@ class SearchSettings:
                     f"Config value 'search.answer_threshold': {lang!r} is not a language code; "
                     "expected a number, false, or a mapping such as {de: 0.45, en: 0.3}"
                 )
-            if _threshold(value) == "bad":
+            try:
+                _threshold(value)
+            except ValueError:
                 where = f" for {lang!r}" if lang else ""
                 raise SearchError(
                     f"Config value 'search.answer_threshold'{where}: expected a number between "
                     f"0 and 1, or false for no instant answers; got {value!r}"
-                )
+                ) from None
 
     def answer_threshold_for(self, lang: str) -> float | None:
         """The confidence an answer in ``lang`` needs to be shown; None: never shown. A mapping
         without ``lang`` gives the default."""
         given = self.answer_threshold
-        if isinstance(given, dict):
-            given = given.get(lang, DEFAULT_ANSWER_THRESHOLD)
-        found = _threshold(given)
-        assert found != "bad"  # checked in __post_init__
-        return found
+        return _threshold(given.get(lang) if isinstance(given, dict) else given)
 
     def query_settings(self) -> dict[str, object]:
         return {
@@ -215,10 +213,13 @@ class Hit:
         }
 
 
-def _threshold(value: object) -> float | None | str:
-    """A configured threshold as a number, None (never), or "bad"."""
-    if value is False or value is None:
+def _threshold(value: object) -> float | None:
+    """A configured threshold as a number, or None for never (``False``); unset (``None``) is
+    the default. ``ValueError`` for anything else (``True`` has no meaning here)."""
+    if value is None:
+        return DEFAULT_ANSWER_THRESHOLD
+    if value is False:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "bad"  # True has no meaning here
-    return float(value) if 0 <= value <= 1 else "bad"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(value)
+    return float(value)

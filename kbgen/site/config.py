@@ -48,7 +48,7 @@ class SearchConfig(base.Config):
     """BM25F field weights (like Zendesk's: title 3, labels 2.8, section 1.5, body 1)."""
     synonyms = c.ListOfItems(c.ListOfItems(c.Type(str)), default=[])
     """Groups of words that find each other, e.g. [[Retoure, Rücksendung, Rückgabe]]."""
-    answer_threshold = c.Type((int, float, bool, dict), default=0.3)
+    answer_threshold = c.Optional(c.Type((int, float, bool, dict)))
     """Confidence (0–1) an instant answer needs; false: none; or per language {de: 0.45}."""
 
 

@@ -183,6 +183,7 @@ def test_cli_answer_json(shop: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "de", "en"),
     [
+        (None, 0.3, 0.3),  # unset: the default
         (0.3, 0.3, 0.3),
         (0, 0.0, 0.0),
         (False, None, None),
