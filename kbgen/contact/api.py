@@ -47,14 +47,15 @@ class ContactService:
 
     def recommend(self, text: str, lang: str) -> list[dict[str, str]]:
         """Up to three articles for the agent: the site's own search over the message."""
-        if self.settings.search_index is None:
+        folder = self.collector.settings.search_index
+        if folder is None:
             return []
         if self._index is None:
             # The answer routes' index holder (Whoosh loaded on demand): it reopens the index
             # when a build replaced it, so recommendations follow the site without a restart.
             from kbgen.service.answers import Answers
 
-            self._index = Answers(self.settings.search_index, lambda: "")
+            self._index = Answers(folder, lambda: "")
         try:
             hits = self._index.query(text[:1000], lang, RECOMMENDED_MAX).hits
         except ApiError as exc:  # no readable index (yet)

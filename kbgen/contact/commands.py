@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -56,14 +55,6 @@ _OPTIONS = [
         help="Delete delivered requests after this many days (0: keep).",
     ),
     click.option(
-        "--search-index",
-        type=click.Path(file_okay=False, path_type=Path),
-        envvar="KBGEN_SEARCH_INDEX",
-        help="The search index `kbgen build` wrote: /api/search and /api/answer answer from "
-        "it, and it recommends articles to the agent (env KBGEN_SEARCH_INDEX; default "
-        "without --site-dir: the configured search.index_dir, else search_index).",
-    ),
-    click.option(
         "--outbox-retry",
         default=30.0,
         show_default=True,
@@ -102,7 +93,6 @@ def settings_from(options: dict[str, Any]) -> ContactSettings:
         webhook_secret=options.pop("webhook_secret"),
         limit=options.pop("contact_limit"),
         retention_days=options.pop("contact_retention_days"),
-        search_index=options.pop("search_index"),
         retry_base_seconds=retry,
         retry_cap_seconds=max(retry, 3600.0),
         lease_seconds=options.pop("outbox_lease"),

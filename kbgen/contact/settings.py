@@ -4,7 +4,6 @@ docs/contact.md, "Settings")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 
 @dataclass
@@ -27,8 +26,6 @@ class ContactSettings:
     limit: int = 5
     #: Stored requests are deleted this many days after they were sent (0: keep).
     retention_days: int = 90
-    #: The build's Whoosh index: recommends up to three articles to the agent.
-    search_index: Path | None = None
     #: Outbox: seconds between polls, first retry delay, longest delay, attempts before
     #: "failed", and how long a claimed delivery is reserved for the worker that took it.
     poll_seconds: float = 2.0

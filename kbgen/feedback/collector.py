@@ -59,8 +59,9 @@ class CollectorSettings:
     test_client_header: bool = False
     #: Visit events for the self-service report (docs/analytics.md).
     events: EventSettings = field(default_factory=EventSettings)
-    #: The search index the answer routes read (the ``search_index/`` folder ``kbgen build``
-    #: wrote); None: env ``KBGEN_SEARCH_INDEX``, else ``search_index`` (kbgen/service).
+    #: The search index ``kbgen build`` wrote. The answer routes read it (None: env
+    #: ``KBGEN_SEARCH_INDEX``, else ``search_index``; kbgen/service) and contact requests get
+    #: recommended articles from it (None: none).
     search_index: Path | None = None
     #: ``/api/search`` and ``/api/answer`` requests per client and minute (0: no limit);
     #: None: env ``KBGEN_ANSWER_RATE``, else 120.

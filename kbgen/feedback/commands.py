@@ -3,7 +3,6 @@ in, one library call out."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import sys
@@ -115,6 +114,14 @@ def feedback_group() -> None:
 )
 @retention_option
 @click.option(
+    "--search-index",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="KBGEN_SEARCH_INDEX",
+    help="The search index `kbgen build` wrote: /api/search and /api/answer answer from "
+    "it, and it recommends articles to the agent (env KBGEN_SEARCH_INDEX; default "
+    "without --site-dir: the configured search.index_dir, else search_index).",
+)
+@click.option(
     "--answer-rate",
     default=120,
     show_default=True,
@@ -143,6 +150,7 @@ def serve(
     test_client_header: bool,
     event_limit: int,
     retention_days: int,
+    search_index: Path | None,
     answer_rate: int,
     log_level: str,
     **contact: Any,
@@ -155,14 +163,11 @@ def serve(
     from kbgen.feedback.app import create_app
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    search_index: Path | None = contact["search_index"]
     if site_dir is None:  # the site and its index as mkdocs.yml configures them
         project = project_settings(config_file)
         site_dir = project.site_dir if project else Path("site")
         if search_index is None and project is not None and project.search.enabled:
             search_index = project.search.index_dir
-    # The build's own index answers other channels and recommends articles to the agent.
-    contact_settings = dataclasses.replace(settings_from(contact), search_index=search_index)
     settings = CollectorSettings(
         db_url=db_url,
         site_dir=site_dir,
@@ -170,7 +175,7 @@ def serve(
         vote_limit=vote_limit,
         secret=secret,
         test_client_header=test_client_header,
-        contact=contact_settings,
+        contact=settings_from(contact),
         events=EventSettings(limit=event_limit, retention_days=retention_days),
         search_index=search_index,
         answer_rate=answer_rate,

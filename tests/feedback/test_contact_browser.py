@@ -77,9 +77,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             smtp_port=smtp.port,
             mail_to="kundenservice@nordlicht-living.example",
             webhook_url=hook.url,
-            search_index=tmp / "index",
             poll_seconds=0.1,
         ),
+        search_index=tmp / "index",
     )
     server = uvicorn.Server(
         uvicorn.Config(

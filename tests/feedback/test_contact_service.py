@@ -320,8 +320,8 @@ def test_recommended_articles_come_from_the_sites_search(
         )
     ]
     update_index(docs, SearchSettings(index_dir=index))
-    settings = contact_settings(smtp.port, search_index=index)
-    client = make_client(contact=settings, test_client_header=True)
+    settings = contact_settings(smtp.port)
+    client = make_client(contact=settings, search_index=index, test_client_header=True)
     assert send(client, message="Wo ist mein Paket? Die Sendungsnummer fehlt.").status_code == 201
     deliver(client)
     text = smtp.messages[0].get_body(("plain",)).get_content()
