@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -70,11 +70,23 @@ def serve_app(app: Any, port: int) -> Iterator[None]:
         thread.join(timeout=10)
 
 
-def start_collector(port: int, *args: str) -> subprocess.Popen[bytes]:
-    """Start ``kbgen feedback serve --port PORT ARGS`` as a process (one a test may kill -9)
-    and wait until it answers /healthz; fail with its error output if it exits."""
+COLLECTOR = (sys.executable, "-m", "kbgen.feedback", "serve")
+
+
+def start_collector(
+    port: int,
+    *args: str,
+    command: Sequence[str] = COLLECTOR,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """Start ``kbgen feedback serve --port PORT ARGS`` (or another ``command`` of the same
+    service) as a process (one a test may kill -9) and wait until it answers /healthz; fail
+    with its error output if it exits."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kbgen.feedback", "serve", "--port", str(port), *args],
+        [*command, "--port", str(port), *args],
+        cwd=cwd,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
+from serving import free_port, start_collector
 
 from kbgen.search import Passage, SearchDoc, SearchSettings, update_index
 from kbgen.search.answers import passage_docs, passage_settings
@@ -184,15 +191,6 @@ def test_serve_api_answers_from_the_index_mkdocs_yml_names(
 ) -> None:
     """Started from another folder with -f, the service reads the configured index_dir (not
     ./search_index) and rejects a bad --answer-rate with a message, not a traceback."""
-    import json
-    import os
-    import subprocess
-    import sys
-    import urllib.parse
-    import urllib.request
-
-    from serving import free_port
-
     project = tmp_path / "project"
     (project / "docs").mkdir(parents=True)
     (project / "mkdocs.yml").write_text(
@@ -216,28 +214,12 @@ def test_serve_api_answers_from_the_index_mkdocs_yml_names(
     assert "Traceback" not in bad.stderr
     port = free_port()
     db = f"sqlite:///{tmp_path / 'api.sqlite3'}"
-    proc = subprocess.Popen(
-        [*command, "-f", str(project / "mkdocs.yml"), "--db", db, "--port", str(port)],
-        cwd=elsewhere,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    config = str(project / "mkdocs.yml")
+    proc = start_collector(port, "-f", config, "--db", db, command=command, cwd=elsewhere, env=env)
     try:
         query = urllib.parse.urlencode({"q": "Wie lange dauert die Lieferung?", "lang": "de"})
-        url = f"http://127.0.0.1:{port}/api/answer?{query}"
-        for _ in range(300):
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-            try:
-                with urllib.request.urlopen(url, timeout=1) as response:
-                    data = json.load(response)
-                break
-            except OSError:
-                import time
-
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the API service did not start")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/answer?{query}") as response:
+            data = json.load(response)
         assert data["shown"] is True and data["answer"]["article"] == "lieferzeit"
     finally:
         proc.terminate()
